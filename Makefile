@@ -1,0 +1,50 @@
+# piiscan: every target installs what it needs first, on a fresh Debian machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# OCR and PDF tools used by the scanner (Tesseract with the four languages of our documents).
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
+                   tesseract-ocr-eng poppler-utils
+
+.PHONY: demo test eval bench install system-deps samples clean
+
+demo: install
+	$(BIN)/piiscan scan sample_docs --format table
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+eval: install
+	$(BIN)/python -m tools.evaluate --out docs/eval.md
+
+bench: install
+	$(BIN)/python -m tools.bench --out docs/bench.md
+
+samples: install
+	$(BIN)/python sample_docs/generate.py
+
+install: system-deps $(STAMP)
+
+# Installs only what is missing; needs root or sudo the first time.
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Analysis stage: pages of text in, Presidio recognizer results out."""

@@ -1,0 +1,203 @@
+"""Presidio's AnalyzerEngine, built from models/analyzer.yaml.
+
+Loaded once per process (``Analyzer.load()``) and reused for every page:
+spaCy with NER only, our recognizers registered for fr/nl/en/de, our
+window-based context enhancer. Texts are split into same-language segments,
+run through spaCy in batches (``nlp.pipe``), then through the recognizers;
+overlapping results are resolved so each character belongs to one finding.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence
+
+import spacy
+import yaml
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+from scanner.analyze.context import WindowContextEnhancer
+from scanner.analyze.language import LanguageDetector, Segment
+from scanner.analyze.recognizers.registry import RECOGNIZERS
+from scanner.config import MODELS_DIR
+from scanner.errors import RunFailed
+
+log = logging.getLogger(__name__)
+CONFIG_FILE = MODELS_DIR / "analyzer.yaml"
+
+
+@dataclass
+class Detection:
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    language: str
+    why: str = ""
+
+
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
+    """One spaCy pipeline shared by all languages, loaded with the listed components only.
+
+    Presidio's engine downloads a missing model; ours refuses (offline rule) and says how to install it.
+    """
+
+    def __init__(self, model: str, components: Sequence[str], languages: Sequence[str], labels: dict):
+        ignore = ["LOC", "ORG", "MISC", "LOCATION", "ORGANIZATION", "GPE", "NORP", "FAC", "DATE", "TIME"]
+        super().__init__(
+            models=[{"lang_code": lang, "model_name": model} for lang in languages],
+            ner_model_configuration=NerModelConfiguration(
+                model_to_presidio_entity_mapping=dict(labels),
+                labels_to_ignore=[label for label in ignore if label not in labels],
+                low_score_entity_names=[],
+            ),
+        )
+        self.model = model
+        self.components = list(components)
+        self.languages = list(languages)
+
+    def load(self) -> None:
+        if not spacy.util.is_package(self.model):
+            raise RunFailed(
+                f"the spaCy model '{self.model}' is not installed. Install it with `make install` "
+                f"(pip package {self.model.replace('_', '-')}); piiscan never downloads models at run time"
+            )
+        meta = spacy.util.load_meta(Path(spacy.util.get_package_path(self.model)) / "meta.json")
+        exclude = [name for name in meta.get("components", meta.get("pipeline", [])) if name not in self.components]
+        nlp = spacy.load(self.model, exclude=exclude)
+        self.nlp = {lang: nlp for lang in self.languages}
+
+    @property
+    def pipeline(self):
+        return next(iter(self.nlp.values()))
+
+
+class Analyzer:
+    """Text in, detections out. Build once with ``Analyzer.load()``."""
+
+    def __init__(self, config: dict):
+        self.config = config
+        nlp_cfg = config["nlp"]
+        lang_cfg = config["languages"]
+        self.languages: List[str] = list(lang_cfg["supported"])
+        self.min_score: float = float(config.get("min_score", 0.5))
+        self.max_chars: int = int(nlp_cfg.get("max_chars", 100000))
+        self.rules_version = config.get("rules_version", 1)
+        self.priority = {name: rank for rank, name in enumerate(config.get("priority", []))}
+        self.detector = LanguageDetector(self.languages, lang_cfg["default"], lang_cfg.get("min_paragraph_chars", 60))
+        self.nlp_engine = OfflineSpacyNlpEngine(nlp_cfg["model"], nlp_cfg["components"], self.languages,
+                                                nlp_cfg.get("labels", {"PER": "PERSON"}))
+        self.nlp_engine.load()
+        registry = RecognizerRegistry(supported_languages=self.languages)
+        for name, settings in config["recognizers"].items():
+            if name not in RECOGNIZERS:
+                raise RunFailed(f"{CONFIG_FILE}: unknown recognizer '{name}'")
+            if (settings or {}).get("enabled", True):
+                for language in self.languages:
+                    registry.add_recognizer(RECOGNIZERS[name](supported_language=language))
+        self.engine = AnalyzerEngine(
+            registry=registry, nlp_engine=self.nlp_engine, supported_languages=self.languages,
+            context_aware_enhancer=WindowContextEnhancer(),
+        )
+        self.entities = sorted(set(self.engine.get_supported_entities(self.languages[0])))
+
+    @classmethod
+    def load(cls, path: Path = CONFIG_FILE) -> "Analyzer":
+        try:
+            config = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise RunFailed(f"cannot read the analyzer configuration {path}: {exc.strerror}") from exc
+        return cls(config)
+
+    # ------------------------------------------------------------------
+    def analyze(self, text: str, language: str = "auto", entities: Optional[Sequence[str]] = None,
+                min_score: Optional[float] = None) -> List[Detection]:
+        return self.analyze_many([text], language, entities, min_score)[0]
+
+    def analyze_many(self, texts: Sequence[str], language: str = "auto", entities: Optional[Sequence[str]] = None,
+                     min_score: Optional[float] = None) -> List[List[Detection]]:
+        """Analyse several texts; spaCy sees all their segments in one batch."""
+        wanted = list(entities) if entities else self.entities
+        threshold = self.min_score if min_score is None else min_score
+        jobs: List[tuple[int, Segment]] = []
+        for index, text in enumerate(texts):
+            for segment in self.segments(text, language):
+                jobs.append((index, segment))
+        chunks = [texts[i][s.start:s.end] for i, s in jobs]
+        if "PERSON" in wanted:
+            artifacts = (a for _, a in self.nlp_engine.process_batch(chunks, self.languages[0], batch_size=32))
+        else:  # no name wanted: spaCy is not needed at all
+            artifacts = (None for _ in chunks)
+        results: List[List[Detection]] = [[] for _ in texts]
+        for (index, segment), chunk, artifact in zip(jobs, chunks, artifacts):
+            if artifact is not None:
+                artifact.language = segment.language
+            found = self.engine.analyze(
+                text=chunk, language=segment.language, entities=wanted, score_threshold=threshold,
+                nlp_artifacts=artifact if artifact is not None else _EmptyArtifacts(segment.language),
+            )
+            results[index].extend(self._detection(r, segment) for r in found)
+        return [self.resolve(found) for found in results]
+
+    def segments(self, text: str, language: str = "auto") -> List[Segment]:
+        if language != "auto":
+            pieces = [Segment(0, len(text), language)]
+        else:
+            pieces = self.detector.segments(text)
+        return [piece for segment in pieces for piece in self._chunk(text, segment)]
+
+    def _chunk(self, text: str, segment: Segment) -> Iterable[Segment]:
+        """Very long segments are cut at line ends so spaCy's memory stays bounded."""
+        start = segment.start
+        while segment.end - start > self.max_chars:
+            cut = text.rfind("\n", start, start + self.max_chars)
+            cut = cut + 1 if cut > start else start + self.max_chars
+            yield Segment(start, cut, segment.language)
+            start = cut
+        yield Segment(start, segment.end, segment.language)
+
+    @staticmethod
+    def _detection(result: RecognizerResult, segment: Segment) -> Detection:
+        meta = result.recognition_metadata or {}
+        explanation = result.analysis_explanation
+        return Detection(
+            entity_type=result.entity_type,
+            start=segment.start + result.start,
+            end=segment.start + result.end,
+            score=round(float(result.score), 4),
+            recognizer=meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, ""),
+            language=segment.language,
+            why=(explanation.textual_explanation if explanation else "") or "",
+        )
+
+    def resolve(self, detections: List[Detection]) -> List[Detection]:
+        """Overlaps: higher score, then configured priority, then longer span wins."""
+        last = len(self.priority)
+        ordered = sorted(detections, key=lambda d: (-d.score, self.priority.get(d.entity_type, last), d.start - d.end))
+        kept: List[Detection] = []
+        for det in ordered:
+            if all(det.end <= k.start or k.end <= det.start for k in kept):
+                kept.append(det)
+        return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+class _EmptyArtifacts:
+    """NLP artefacts for a text spaCy did not see (no PERSON wanted)."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.entities: list = []
+        self.tokens: list = []
+        self.tokens_indices: list = []
+        self.lemmas: list = []
+        self.scores: list = []
+        self.keywords: list = []
+        self.nlp_engine = None
+
+    def to_json(self) -> str:
+        return "{}"
+

@@ -1,0 +1,1 @@
+"""One recognizer per identifier; ``registry.py`` assembles them per language."""

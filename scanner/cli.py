@@ -1,0 +1,254 @@
+"""``piiscan``: command-line entry point (interface.md). Parses options, runs the pipeline, prints records.
+
+Raw values are printed only with ``--reveal``; logs never hold them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterator, List, Optional, TextIO
+
+from scanner import __version__
+from scanner.errors import RunFailed, ScanError, UsageError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
+CSV_COLUMNS = ["kind", "file", "member", "page", "entity_type", "score", "start", "end", "source",
+               "recognizer", "language", "text_masked", "fingerprint", "error", "message"]
+log = logging.getLogger("piiscan")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="piiscan", description="Find and remove personal data in documents (Belgian identifiers first).")
+    parser.add_argument("--version", action="version", version=f"piiscan {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more log messages on stderr (never values)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="scan files and folders for personal data",
+                               description="Scan files and folders (recursively); '-' reads standard input.")
+    scan.add_argument("paths", nargs="+", metavar="PATH")
+    scan.add_argument("--format", choices=["jsonl", "csv", "table"],
+                      help="output format (default: table on a terminal, jsonl otherwise)")
+    scan.add_argument("--out", metavar="FILE", help="write records to FILE instead of standard output")
+    _common(scan)
+    scan.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes (default 1)")
+    scan.add_argument("--fail-on-findings", action="store_true", help="exit with code 1 when anything is found")
+
+    redact = commands.add_parser("redact", help="write a redacted copy of a document",
+                                 description="Write a redacted copy in the input's format. The input is never "
+                                             "modified; the output is verified before it is written.")
+    redact.add_argument("input", metavar="INPUT")
+    redact.add_argument("-o", "--output", required=True, metavar="OUTPUT")
+    redact.add_argument("--operator", choices=["replace", "mask", "redact", "hash"], default="replace",
+                        help="how values are removed from text formats (default: replace with <TYPE>)")
+    _common(redact, reveal=False)
+    return parser
+
+
+def _common(command: argparse.ArgumentParser, reveal: bool = True) -> None:
+    if reveal:
+        command.add_argument("--reveal", action="store_true", help="include the raw matched text (off by default)")
+    command.add_argument("--entities", metavar="T1,T2", help="only these entity types (comma-separated)")
+    command.add_argument("--language", choices=["auto", "fr", "nl", "en", "de"], default="auto")
+    command.add_argument("--min-score", type=float, metavar="X", help="drop findings scored below X (0-1)")
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="piiscan: %(levelname)s: %(message)s")
+    # Presidio and spaCy log at INFO about their own loading; keep the terminal readable.
+    for name in ("presidio-analyzer", "presidio-anonymizer", "spacy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _options(args: argparse.Namespace, entities_known: List[str]):
+    from scanner.pipeline import Options
+
+    entities = None
+    if args.entities:
+        entities = [e.strip().upper() for e in args.entities.split(",") if e.strip()]
+        unknown = [e for e in entities if e not in entities_known]
+        if unknown:
+            raise UsageError(f"unknown entity type(s): {', '.join(unknown)}; known: {', '.join(entities_known)}")
+    if args.min_score is not None and not 0 <= args.min_score <= 1:
+        raise UsageError("--min-score takes a number between 0 and 1")
+    return Options(reveal=getattr(args, "reveal", False), entities=entities, min_score=args.min_score,
+                   language=args.language)
+
+
+# --- worker processes: each loads the models once ---------------------------------
+_WORKER = None
+
+
+def _init_worker(options) -> None:
+    global _WORKER
+    from scanner.analyze.engine import Analyzer
+    from scanner.config import fingerprint_key
+    from scanner.pipeline import Scanner
+
+    _WORKER = Scanner(Analyzer.load(), fingerprint_key(), options)
+
+
+def _scan_in_worker(path: str) -> list:
+    return [r.model_dump() for r in _WORKER.scan_path(Path(path))]
+
+
+def _records(args, options, scanner, tally) -> Iterator:
+    from scanner.pipeline import walk
+    from scanner.records import DocumentRecord, ErrorRecord, Finding
+
+    kinds = {"finding": Finding, "document": DocumentRecord, "error": ErrorRecord}
+    paths: List[str] = []
+    for raw in args.paths:
+        if raw == "-":
+            tally.files += 1
+            yield from scanner.scan_bytes(sys.stdin.buffer.read(), "-")
+            continue
+        for item in walk([raw]):
+            if isinstance(item, ErrorRecord):
+                yield item
+            else:
+                tally.files += 1
+                paths.append(str(item))
+    if args.workers > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=args.workers, initializer=_init_worker, initargs=(options,)) as pool:
+            for batch in pool.map(_scan_in_worker, paths, chunksize=4):
+                for data in batch:
+                    yield kinds[data["kind"]](**data)
+    else:
+        for path in paths:
+            yield from scanner.scan_path(Path(path))
+
+
+class _Writer:
+    def __init__(self, fmt: str, stream: TextIO, reveal: bool):
+        self.fmt, self.stream, self.reveal = fmt, stream, reveal
+        self.rows: list = []
+        self.errors: list = []
+        if fmt == "csv":
+            self.csv = csv.DictWriter(stream, fieldnames=CSV_COLUMNS + (["text"] if reveal else []),
+                                      extrasaction="ignore")
+            self.csv.writeheader()
+
+    def write(self, record) -> None:
+        data = record.model_dump(exclude=None if self.reveal else {"text"})
+        if self.fmt == "jsonl":
+            self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+        elif self.fmt == "csv":
+            if data["kind"] in ("finding", "error"):
+                self.csv.writerow(data)
+        elif data["kind"] == "finding":
+            self.rows.append(data)
+        elif data["kind"] == "error":
+            self.errors.append(data)
+
+    def close(self, summary) -> None:
+        if self.fmt == "jsonl":
+            self.stream.write(summary.model_dump_json() + "\n")
+        elif self.fmt == "csv":
+            sys.stderr.write(_summary_line(summary) + "\n")
+        else:
+            self._table(summary)
+
+    def _table(self, summary) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=self.stream, soft_wrap=False)
+        table = Table(title="Findings", show_lines=False)
+        for column in ("file", "page", "type", "score", "value" if self.reveal else "masked", "recognizer"):
+            table.add_column(column)
+        for row in self.rows:
+            table.add_row(row["file"] + (f" › {row['member']}" if row["member"] else ""), str(row["page"] or ""),
+                          row["entity_type"], f"{row['score']:.2f}",
+                          row.get("text") if self.reveal else row["text_masked"], row["recognizer"])
+        if self.rows:
+            console.print(table)
+        for error in self.errors:
+            console.print(f"[red]error[/red] {error['file']}: {error['error']}: {error['message']}")
+        console.print(_summary_line(summary))
+
+
+def _summary_line(summary) -> str:
+    types = ", ".join(f"{k} {v}" for k, v in summary.by_type.items()) or "none"
+    return (f"{summary.files} files, {summary.documents} documents, {summary.findings} findings "
+            f"({types}), {summary.errors} errors, {summary.duration_s:.1f} s")
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from scanner.analyze.engine import Analyzer
+    from scanner.config import fingerprint_key
+    from scanner.pipeline import Scanner, Tally
+
+    if args.workers < 1:
+        raise UsageError("--workers takes a whole number of at least 1")
+    analyzer = Analyzer.load()
+    options = _options(args, analyzer.entities)
+    scanner = Scanner(analyzer, fingerprint_key(), options)
+    fmt = args.format or ("table" if (not args.out and sys.stdout.isatty()) else "jsonl")
+    try:
+        stream = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    except OSError as exc:
+        raise RunFailed(f"cannot write {args.out}: {exc.strerror}") from exc
+    tally = Tally()
+    writer = _Writer(fmt, stream, options.reveal)
+    try:
+        for record in _records(args, options, scanner, tally):
+            tally.add(record)
+            writer.write(record)
+        writer.close(tally.summary())
+    finally:
+        if args.out:
+            stream.close()
+    return EXIT_FINDINGS if args.fail_on_findings and tally.findings else EXIT_OK
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from scanner.analyze.engine import Analyzer
+    from scanner.config import fingerprint_key
+    from scanner.pipeline import Scanner
+    from scanner.redact.document import redact_file
+
+    source, target = Path(args.input), Path(args.output)
+    if not source.is_file():
+        raise UsageError(f"{source}: no such file")
+    analyzer = Analyzer.load()
+    scanner = Scanner(analyzer, fingerprint_key(), _options(args, analyzer.entities))
+    try:
+        result = redact_file(scanner, source, target, args.operator)
+    except ScanError as exc:
+        print(json.dumps({"kind": "error", "file": str(source), "error": exc.code, "message": exc.message}))
+        return EXIT_RUN_FAILED
+    print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return {"scan": cmd_scan, "redact": cmd_redact}[args.command](args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with code 2
+    except RunFailed as exc:
+        print(f"piiscan: {exc}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except KeyboardInterrupt:
+        print("piiscan: interrupted", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except BrokenPipeError:
+        return EXIT_OK
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Act stage: write a copy of a document with its findings removed, then prove it."""

@@ -1,0 +1,102 @@
+"""``piiscan redact``: a redacted copy, verified, written atomically; the input is never touched."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import List
+
+from scanner.analyze.engine import Detection
+from scanner.errors import ScanError
+from scanner.pipeline import Scanner
+from scanner.privacy import normalise
+from scanner.redact.text import map_to_source, redact_text
+
+
+class RedactionLeak(ScanError):
+    code = "redaction_leak"
+
+
+class RedactionRefused(ScanError):
+    code = "redaction_refused"
+
+
+def propagate(text: str, detections: List[Detection]) -> List[Detection]:
+    """Every other occurrence of a detected value is redacted too (a name repeated in a context
+    the recognizers did not flag is still that person's name)."""
+    covered = [(d.start, d.end) for d in detections]
+    extra: List[Detection] = []
+    for det in detections:
+        value = text[det.start:det.end]
+        if len(value) < 3:
+            continue
+        for match in re.finditer(re.escape(value), text):
+            s, e = match.span()
+            if all(e <= cs or ce <= s for cs, ce in covered):
+                covered.append((s, e))
+                extra.append(Detection(det.entity_type, s, e, det.score, det.recognizer, det.language, "repeat"))
+    return sorted(detections + extra, key=lambda d: d.start)
+
+
+def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str) -> tuple[bytes, dict]:
+    analysed = scanner.analyse(data, name)
+    extracted = analysed.extracted
+    page = extracted.pages[0]
+    detections = propagate(page.text, analysed.detections[0])
+    if extracted.kind == "html":
+        source = redact_text(extracted.extra["raw"], map_to_source(extracted.extra["pieces"], detections),
+                             operator, scanner.key)
+    elif extracted.kind == "text":
+        source = redact_text(page.text, detections, operator, scanner.key)
+    else:
+        raise RedactionRefused(f"redaction of {extracted.kind} documents is not supported yet")
+    output = source.encode(extracted.encoding or "utf-8")
+    by_type: dict[str, int] = {}
+    for det in detections:
+        by_type[det.entity_type] = by_type.get(det.entity_type, 0) + 1
+    values = {(d.entity_type, page.text[d.start:d.end]) for d in detections}
+    verify(scanner, output, name, values)
+    return output, {"findings": len(detections), "by_type": dict(sorted(by_type.items()))}
+
+
+def verify(scanner: Scanner, output: bytes, name: str, values: set) -> None:
+    """Extract the output again; no redacted value may be found in it, as text or as a finding."""
+    analysed = scanner.analyse(output, name)
+    text = "\n".join(page.text for page in analysed.extracted.pages)
+    found = {normalise(d.entity_type, p.text[d.start:d.end])
+             for p, dets in zip(analysed.extracted.pages, analysed.detections) for d in dets}
+    leaks = sorted({entity for entity, value in values
+                    if value in text or normalise(entity, value) in found})
+    if leaks:
+        raise RedactionLeak(f"verification failed: redacted values of type {', '.join(leaks)} are still "
+                            "in the output; no file was written")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def redact_file(scanner: Scanner, source: Path, target: Path, operator: str) -> dict:
+    if target.exists() and (target.resolve() == source.resolve() or os.path.samefile(source, target)):
+        raise RedactionRefused("the output is the input: piiscan never modifies the original")
+    data = source.read_bytes()
+    output, summary = redact_bytes(scanner, data, str(source), operator)
+    write_atomically(target, output)
+    return {"kind": "redaction", "input": str(source), "output": str(target), "operator": operator,
+            "verified": True, **summary}

@@ -1,0 +1,47 @@
+"""Shared fixtures: the analyzer is loaded once per test session (it takes seconds)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+VECTORS = SHARED / "vectors"
+REALDATA = SHARED / "realdata"
+SAMPLES = ROOT / "sample_docs"
+PIISCAN = [sys.executable, "-m", "scanner"]
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    from scanner.analyze.engine import Analyzer
+
+    return Analyzer.load()
+
+
+@pytest.fixture(scope="session")
+def scanner(analyzer):
+    from scanner.pipeline import Scanner
+
+    return Scanner(analyzer, key=b"test-key")
+
+
+@pytest.fixture()
+def env(tmp_path):
+    """Environment for CLI subprocesses: a throw-away fingerprint key file."""
+    return {**os.environ, "PIISCAN_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(ROOT)}
+
+
+def vectors(name: str) -> list[str]:
+    path = VECTORS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the shared folder is laid beside the repository)")
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def found(analyzer, text: str, entity: str) -> list[str]:
+    return [text[d.start:d.end] for d in analyzer.analyze(text) if d.entity_type == entity]
