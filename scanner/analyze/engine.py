@@ -46,7 +46,8 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
     Presidio's engine downloads a missing model; ours refuses (offline rule) and says how to install it.
     """
 
-    def __init__(self, model: str, components: Sequence[str], languages: Sequence[str], labels: dict):
+    def __init__(self, model: str, components: Sequence[str], languages: Sequence[str], labels: dict,
+                 tokenizer: str = "model"):
         ignore = ["LOC", "ORG", "MISC", "LOCATION", "ORGANIZATION", "GPE", "NORP", "FAC", "DATE", "TIME"]
         super().__init__(
             models=[{"lang_code": lang, "model_name": model} for lang in languages],
@@ -59,6 +60,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         self.model = model
         self.components = list(components)
         self.languages = list(languages)
+        self.tokenizer = tokenizer
 
     def load(self) -> None:
         if not spacy.util.is_package(self.model):
@@ -68,7 +70,14 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
             )
         meta = spacy.util.load_meta(Path(spacy.util.get_package_path(self.model)) / "meta.json")
         exclude = [name for name in meta.get("components", meta.get("pipeline", [])) if name not in self.components]
-        nlp = spacy.load(self.model, exclude=exclude)
+        overrides = {}
+        if self.tokenizer == "multilingual":
+            # spaCy's French tokenizer compiles a huge exception regex at import (about 4 s,
+            # more than the rest of start-up); the multilingual one is instant and the NER
+            # works on its tokens as well (docs/person-detection.md has the measurements).
+            exclude.append("tokenizer")
+            overrides = {"nlp": {"lang": "xx"}}
+        nlp = spacy.load(self.model, exclude=exclude, config=overrides)
         self.nlp = {lang: nlp for lang in self.languages}
 
     @property
@@ -88,9 +97,11 @@ class Analyzer:
         self.max_chars: int = int(nlp_cfg.get("max_chars", 100000))
         self.rules_version = config.get("rules_version", 1)
         self.priority = {name: rank for rank, name in enumerate(config.get("priority", []))}
+        self.containers = set(config.get("containers", []))
         self.detector = LanguageDetector(self.languages, lang_cfg["default"], lang_cfg.get("min_paragraph_chars", 60))
         self.nlp_engine = OfflineSpacyNlpEngine(nlp_cfg["model"], nlp_cfg["components"], self.languages,
-                                                nlp_cfg.get("labels", {"PER": "PERSON"}))
+                                                nlp_cfg.get("labels", {"PER": "PERSON"}),
+                                                nlp_cfg.get("tokenizer", "model"))
         self.nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=self.languages)
         for name, settings in config["recognizers"].items():
@@ -140,7 +151,8 @@ class Analyzer:
                 text=chunk, language=segment.language, entities=wanted, score_threshold=threshold,
                 nlp_artifacts=artifact if artifact is not None else _EmptyArtifacts(segment.language),
             )
-            results[index].extend(self._detection(r, segment) for r in found)
+            # A recognizer may report more than one type (the MRZ reports the national number in it).
+            results[index].extend(self._detection(r, segment) for r in found if r.entity_type in wanted)
         return [self.resolve(found) for found in results]
 
     def segments(self, text: str, language: str = "auto") -> List[Segment]:
@@ -175,13 +187,23 @@ class Analyzer:
         )
 
     def resolve(self, detections: List[Detection]) -> List[Detection]:
-        """Overlaps: higher score, then configured priority, then longer span wins."""
+        """Overlaps: higher score, then configured priority, then longer span wins.
+
+        A container (an MRZ) keeps what lies inside it: the national number in a
+        Belgian MRZ is reported as well as the MRZ.
+        """
         last = len(self.priority)
-        ordered = sorted(detections, key=lambda d: (-d.score, self.priority.get(d.entity_type, last), d.start - d.end))
+        containers = [d for d in detections if d.entity_type in self.containers]
+        inside = [d for d in detections if d.entity_type not in self.containers
+                  and any(c.start <= d.start and d.end <= c.end for c in containers)]
+        rest = [d for d in detections if d not in inside]
+        ordered = sorted(rest, key=lambda d: (-d.score, self.priority.get(d.entity_type, last), d.start - d.end))
         kept: List[Detection] = []
         for det in ordered:
             if all(det.end <= k.start or k.end <= det.start for k in kept):
                 kept.append(det)
+        kept += [d for d in inside if not any(k is not d and k.entity_type == d.entity_type
+                                             and k.start == d.start for k in kept)]
         return sorted(kept, key=lambda d: (d.start, d.end))
 
 

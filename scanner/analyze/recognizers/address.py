@@ -22,40 +22,50 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from scanner.analyze.recognizers.base import make_result
 
 _UP = r"[A-ZÀ-ÖØ-Þ]"
-_WORD = rf"{_UP}[\w'’.\-]*"
+_WORD = rf"(?:[dlDL]['’])?{_UP}[\w'’.\-]*"  # Loi, d'Avroy, D'AVROY
 _PARTICLE = r"(?:de|la|le|du|des|l'|d'|l’|d’|van|der|den|het|'t|von|am|an|im|zum|zur|sur|aux|et|en|op|ter|ten)"
-_NAME = rf"(?:(?:{_WORD}|{_PARTICLE})\s+){{0,5}}{_WORD}"  # "de la Loi", "Jean Jaurès", "Sint-Jans"
-_FR_TYPES = (
+_NAME = rf"(?:(?:{_WORD}|{_PARTICLE})[ \t]+){{0,5}}{_WORD}"  # "de la Loi", "Jean Jaurès", "Sint-Jans"
+_FR_TYPES = r"(?i:" + (
     r"Rue|Avenue|Av\.|Ave\.|Boulevard|Bd\.?|Bld\.?|Chaussée|Chée|Ch\.|Place|Pl\.|Square|Quai|Allée|Impasse|"
     r"Chemin|Route|Clos|Drève|Galerie|Passage|Rond-Point|Sentier|Parvis|Cours|Voie|Esplanade|Cité|Résidence|"
     r"Venelle|Ruelle|Rampe|Montagne|Val|Vieux\s+Marché|Grand-Place|Grand\s+Place"
-)
+) + ")"
 _NL_DE_SUFFIX = (
     r"straat|laan|lei|weg|dreef|baan|plein|steenweg|kaai|markt|vest|wal|singel|dijk|gracht|pad|hof|park|"
     r"berg|veld|poort|steeg|dries|kouter|meers|akker|hoek|heide|bos|boulevard|"
-    r"straße|strasse|str\.|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|stiege|garten"
+    r"straße|strasse|str\.|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|stiege|garten|bahn|markt|gracht"
 )
-_STREET = (
-    rf"(?:(?:{_FR_TYPES})\s+{_NAME}"  # Rue de la Loi
-    rf"|(?:{_WORD}\s+){{0,3}}(?:{_UP}[\w'’\-]*)?(?i:{_NL_DE_SUFFIX}))"  # Grote Markt, Zennestraat
+STREET = (
+    rf"(?:(?:{_FR_TYPES})[ \t]+{_NAME}"  # Rue de la Loi
+    rf"|(?:{_WORD}[ \t]+){{0,3}}(?:{_UP}[\w'’\-]*)?(?i:{_NL_DE_SUFFIX}))"  # Grote Markt, Zennestraat
 )
-_NUMBER = r"\d{1,4}(?:\s?[A-Za-z](?![\w]))?(?:\s?[/\-]\s?\d{1,4})?"
+NUMBER = r"\d{1,4}(?:\s?[A-Za-z](?![\w]))?(?:\s?[/\-]\s?\d{1,4})?"
 _BOX = r"(?:\s*,?\s*(?:bte|boîte|boite|bt|bus|box|b|app|apt|Bus|Bte)\.?\s*[A-Za-z0-9]{1,5}(?![\w]))?"
 _SEP = r"(?:\s*[,–\-]\s*|[ \t]*\r?\n[ \t]*|\s+)"
 _TOWN = rf"{_UP}[\w'’\-]*(?:[ \-](?:{_UP}[\w'’\-]*|sur|lez|lès|les|aan|de|den|la|le|l'|\([\w\-. ]+\))){{0,3}}"
 _BE_POSTCODE = r"(?:B-|BE-|B\s)?[1-9]\d{3}"
 _FOREIGN_POSTCODE = r"(?:[1-9]\d{3}\s?[A-Z]{2}|(?:F-|D-|L-)?\d{5}|L-\d{4})"
 
+_LOW = "a-zà-öø-ÿß"
+# Capitalised words that stand before a number and a postcode without being a street.
+_NOT_STREETS = (
+    r"Facture|Factuur|Rechnung|Invoice|Total|Totaal|Montant|Bedrag|Betrag|Amount|Contrat|Contract|Vertrag|"
+    r"Dossier|Client|Klant|Kunde|Customer|Page|Pagina|Seite|Article|Artikel|Bus|Box|Boîte|Postbus|Bte"
+)
+
 _SHAPES = (
     ("street, number, postcode, town", 0.85, re.compile(
-        rf"(?<![\w]){_STREET}\s+{_NUMBER}{_BOX}{_SEP}(?:{_BE_POSTCODE}|{_FOREIGN_POSTCODE})\s+{_TOWN}")),
+        rf"(?<![\w]){STREET}\s+{NUMBER}{_BOX}{_SEP}(?:{_BE_POSTCODE}|{_FOREIGN_POSTCODE})\s+{_TOWN}")),
     ("number, street, postcode, town", 0.85, re.compile(
         rf"(?<![\w])\d{{1,4}}(?:\s?bis|\s?ter)?,?\s+(?i:rue|avenue|boulevard|place|chemin|allée|impasse|quai)\s+{_NAME}"
         rf"{_SEP}(?:{_FOREIGN_POSTCODE}|{_BE_POSTCODE})\s+{_TOWN}")),
     ("UK street", 0.8, re.compile(
         rf"(?<![\w])\d{{1,4}}[A-Z]?\s+(?:{_WORD}\s+){{1,3}}(?:Street|St\.|Road|Rd\.|Avenue|Lane|Drive|Way|Close|Court|"
         rf"Place|Square|Terrace|Gardens|Crescent|Row)(?:{_SEP}{_TOWN})?{_SEP}[A-Z]{{1,2}}\d[A-Z\d]?\s?\d[A-Z]{{2}}")),
-    ("street and number", 0.65, re.compile(rf"(?<![\w]){_STREET}\s+{_NUMBER}{_BOX}(?![\w])")),
+    ("street without type, postcode, town", 0.7, re.compile(
+        rf"(?<![\w])(?!(?:{_NOT_STREETS})\b){_UP}[{_LOW}'’\-]+(?:[ \t]+{_UP}[{_LOW}'’\-]+){{0,2}}[ \t]+{NUMBER}{_BOX}"
+        rf"{_SEP}{_BE_POSTCODE}[ \t]+{_TOWN}")),
+    ("street and number", 0.65, re.compile(rf"(?<![\w]){STREET}\s+{NUMBER}{_BOX}(?![\w])")),
 )
 
 

@@ -18,6 +18,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from scanner.analyze.recognizers.base import make_result
+from scanner.analyze.recognizers.national_number import NationalNumberRecognizer
 
 _WEIGHTS = (7, 3, 1)
 _LINE_BREAK = r"[ \t]*\r?\n[ \t]*"
@@ -56,12 +57,22 @@ def checks_passed(kind: str, lines: List[str]) -> int:
     return sum(_passes(field, digit) for field, digit in pairs)
 
 
+def line_offsets(text: str, match: re.Match) -> List[int]:
+    """Where each MRZ line starts in the text."""
+    offsets, position = [], match.start()
+    for line in match.group(0).splitlines(keepends=True):
+        offsets.append(position + len(line) - len(line.lstrip(" \t")))
+        position += len(line)
+    return offsets
+
+
 class MrzRecognizer(EntityRecognizer):
     ENTITY = "MRZ"
 
     def __init__(self, supported_language: str = "fr"):
-        super().__init__(supported_entities=[self.ENTITY], supported_language=supported_language,
-                         name=type(self).__name__)
+        super().__init__(supported_entities=[self.ENTITY, "BE_NATIONAL_NUMBER"],
+                         supported_language=supported_language, name=type(self).__name__)
+        self._national_number = NationalNumberRecognizer(supported_language)
 
     def load(self) -> None:
         pass
@@ -79,4 +90,19 @@ class MrzRecognizer(EntityRecognizer):
                 score = 1.0 if passed >= 2 else 0.8 if passed == 1 else 0.6
                 results.append(make_result(self, match.start(), match.end(), score,
                                            f"{kind} block, {passed} check digits pass"))
+                if kind == "TD1" and lines[0][2:5] == "BEL":
+                    results.extend(self._belgian_number(text, match))
         return results
+
+    def _belgian_number(self, text: str, match: re.Match) -> List[RecognizerResult]:
+        """The national number inside a Belgian card's MRZ: optional data 2 (line 2, 19-29)
+        on current cards, the start of optional data 1 (line 1 from 16) on some older ones."""
+        starts = line_offsets(text, match)
+        found = []
+        for line, column in ((1, 18), (0, 15)):
+            start = starts[line] + column
+            value = text[start:start + 11]
+            if value.isdigit() and self._national_number.validate(value):
+                found.append(make_result(self, start, start + 11, 1.0, "national number inside a Belgian MRZ"))
+                found[-1].entity_type = "BE_NATIONAL_NUMBER"
+        return found

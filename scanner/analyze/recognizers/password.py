@@ -30,8 +30,9 @@ _ANSWER_LABELS = r"réponse|reponse|antwoord|antwort|answer"
 _QUESTION_WORDS = ["question secrète", "question de sécurité", "beveiligingsvraag", "geheime vraag",
                    "sicherheitsfrage", "security question", "secret question", "question"]
 
+# A label, a few words at most ("Mot de passe temporaire", "pincode voor betalingen via het portaal"), ":".
 _LABELLED = re.compile(
-    rf"(?<![\w])(?:{_SECRET_LABELS})(?:\s*\([^)\n]{{0,25}}\))?\s*[:=]\s*"
+    rf"(?<![\w])(?:{_SECRET_LABELS})(?![\w])(?:[^\n:=.?!]{{0,40}}?)(?:\s*\([^)\n]{{0,25}}\))?[ \t]*[:=][ \t]*"
     r"(?:[\"'«“](?P<quoted>[^\"'»”\n]{1,64})[\"'»”]|(?P<token>[^\s\"'«“]{3,64}))",
     re.IGNORECASE,
 )
@@ -42,9 +43,17 @@ _SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _BARE_PIN = re.compile(r"(?<![\w])(?:code\s+PIN|PIN|pincode)\s+(?P<token>\d{4,8})(?!\w)", re.IGNORECASE)
-_ANSWER = re.compile(rf"(?<![\w])(?:{_ANSWER_LABELS})\s*[:=]\s*(?P<token>[^\n]{{2,60}})", re.IGNORECASE)
+# After a security question: "Réponse : Rintintin", "(…) est : Rintintin", "lautet:\nHergenrath".
+_ANSWER = re.compile(
+    rf"(?<![\w])(?:{_ANSWER_LABELS}|est|is|ist|lautet|luidt|was|était)[ \t]*[:=][ \t]*\r?\n?[ \t]*(?P<token>[^\n]{{2,60}})",
+    re.IGNORECASE)
 _TRAILING = ".,;:)]}»”\"'"
 SCORE = 0.85
+
+
+def _looks_secret(value: str) -> bool:
+    return any(ch.isdigit() for ch in value) or any(not ch.isalnum() for ch in value) or any(
+        ch.isupper() for ch in value[1:])
 
 
 class PasswordRecognizer(EntityRecognizer):
@@ -63,7 +72,9 @@ class PasswordRecognizer(EntityRecognizer):
                            (_BARE_PIN, "after PIN")):
             for match in regex.finditer(text):
                 span = self._secret_span(match)
-                if span:
+                # Without a colon ("mijn wachtwoord is …") only a password-looking word counts:
+                # "het wachtwoord is vervallen" says the password expired.
+                if span and (regex is not _SENTENCE or _looks_secret(text[span[0]:span[1]])):
                     spans.setdefault(span, why)
         for match in _ANSWER.finditer(text):
             if find_context(text, match.start(), match.end(), _QUESTION_WORDS, before=160):
@@ -80,6 +91,8 @@ class PasswordRecognizer(EntityRecognizer):
         group = "quoted" if match.groupdict().get("quoted") else "token"
         start, end = match.start(group), match.end(group)
         value = match.group(group)
+        if "://" in value or value.lower().startswith("www."):
+            return None  # "mot de passe oublié : https://…" points to a page, it is not a secret
         if group == "token":
             stripped = value.rstrip().rstrip(_TRAILING)
             end = start + len(stripped)

@@ -27,6 +27,7 @@ from typing import Iterator, List, Optional, Tuple
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from scanner.analyze.recognizers.address import NUMBER, STREET
 from scanner.analyze.recognizers.base import make_result
 from scanner.config import MODELS_DIR
 
@@ -45,15 +46,17 @@ _NAME_WORD = rf"(?:{_TOKEN}|{_PARTICLE})(?![\w'’])"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}}"
 
 _TITLES = (
-    r"Monsieur|Madame|Mademoiselle|Mme\.?|Mlle\.?|M\.|MM\.|Me|Maître|Docteur|Dr\.?|Prof\.?|"
-    r"De\s+heer|Dhr\.?|Mevrouw|Mevr\.?|Mw\.|Mej\.|Meester|Mr\.?|Mrs\.?|Ms\.?|Miss|Sir|Herrn?|Frau|Fr\."
+    r"(?i:monsieur|madame|mademoiselle|mevrouw|meneer|mijnheer|juffrouw|de\s+heer|heer|herrn?|frau|docteur|"
+    r"maître|meester|miss|mister)|Mme\.?|Mlle\.?|M\.|MM\.|Me|Dr\.?|Prof\.?|Dhr\.?|Mevr\.?|Mw\.|Mej\.|Mr\.?|"
+    r"Mrs\.?|Ms\.?|Sir|Fr\."
 )
 _LABELS = (
-    r"Nom(?:\s+et\s+prénom)?|Nom\s+complet|Prénom|Titulaire(?:\s+du\s+compte)?|Débiteur|Client|Destinataire|"
-    r"Naam|Volledige\s+naam|Voornaam|Achternaam|Rekeninghouder|Debiteur|Klant|Contactpersoon|"
-    r"Name|Vorname|Nachname|Kontoinhaber(?:in)?|Schuldner(?:in)?|Ansprechpartner(?:in)?|Kunde|"
-    r"Full\s+name|First\s+name|Last\s+name|Surname|Account\s+holder|Debtor|Customer|Contact|Attn\.?|"
-    r"À\s+l'attention\s+de|A\s+l'attention\s+de|t\.a\.v\.|z\.\s?Hd\.?|From|Van|Von|De|To|Aan|An|À|Cc"
+    r"(?i:nom(?:\s+et\s+prénom)?|nom\s+complet|prénom|titulaire(?:\s+du\s+compte)?|débiteur|destinataire|"
+    r"naam|volledige\s+naam|voornaam|achternaam|rekeninghouder|debiteur|contactpersoon|op\s+naam\s+van|"
+    r"name|vorname|nachname|kontoinhaber(?:in)?|schuldner(?:in)?|ansprechpartner(?:in)?|"
+    r"full\s+name|first\s+name|last\s+name|surname|account\s+holder|debtor|contact|attn\.?|"
+    r"à\s+l'attention\s+de|a\s+l'attention\s+de|t\.a\.v\.|z\.\s?hd\.?)|"
+    r"Client|Klant|Kunde|Customer|From|Van|Von|De|To|Aan|An|À|Cc"  # short ones: capitalised only
 )
 _GREETINGS = (
     r"Beste|Geachte|Lieve|Cher|Chère|Chers|Bonjour|Bonsoir|Dear|Hallo|Hello|Hi|Liebe|Lieber|"
@@ -67,7 +70,17 @@ _CLOSINGS = (
 )
 
 _TITLE_RE = re.compile(rf"(?<![\w])(?:{_TITLES})[ \t]+(?P<name>{_NAME})")
-_LABEL_RE = re.compile(rf"(?<![\w])(?:{_LABELS})[ \t]*[:：][ \t]*(?:(?:{_TITLES})[ \t]+)?(?P<name>{_NAME})")
+# "Naam: Jan Peeters", "Nom : M. Dupont", JSON "name": "Jan Peeters"
+_LABEL_RE = re.compile(
+    rf"(?<![\w])[\"']?(?:{_LABELS})[\"']?[ \t]*[:：][ \t]*[\"']?(?:(?:{_TITLES})[ \t]+)?(?P<name>{_NAME})")
+# An address block: the title alone on its line, the name on the next ("Herrn\nGünter Wintgens").
+_TITLE_LINE_RE = re.compile(rf"(?m)^[ \t]*(?:{_TITLES})[ \t]*\r?\n[ \t]*(?P<name>{_NAME})[ \t]*$")
+# A name on its own line right above a street line ("Birgit Thelen\nHauptstraße 16").
+_ABOVE_ADDRESS_RE = re.compile(rf"(?m)^[ \t]*(?P<name>{_NAME})[ \t]*\r?\n(?=[ \t]*{STREET}[ \t]+{NUMBER})")
+# "Électricité Moreau SRL": a company named after a person is not that person.
+_COMPANY_FORM = re.compile(
+    r"^[ \t]*(?:SRL|SA|SPRL|SC|SCRL|SCS|SNC|BV|NV|BVBA|CV|CVBA|VOF|VZW|ASBL|GmbH|AG|KG|OHG|UG|Ltd|LLC|LLP|"
+    r"Inc|PLC|SE|SAS|SARL|EURL|& Co|en Zonen|& Fils)\b\.?")
 _GREETING_RE = re.compile(rf"(?<![\w])(?:{_GREETINGS})[ \t]+(?:(?:{_TITLES})[ \t]+)?(?P<name>{_NAME})[ \t]*[,!\n]")
 _SIGNATURE_RE = re.compile(rf"(?m)^[ \t]*(?:{_CLOSINGS})[ \t]*[,.!]?[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*(?P<name>{_NAME})[ \t]*$")
 _TOKEN_RE = re.compile(_TOKEN)
@@ -90,6 +103,7 @@ _NOT_NAMES = {
     "gmbh", "ag", "ltd", "inc", "vzw", "asbl", "cvba", "scrl", "invoice", "managers",
     "cordialement", "salutations", "groeten", "groet", "hoogachtend", "grüße", "grüßen", "regards",
     "sincerely", "objet", "concerne", "rappel", "herinnering", "mahnung", "reminder", "madame,", "beste",
+    "the", "data", "protection", "officer", "department", "dienst", "abteilung", "privacy", "dpo",
 }
 
 
@@ -149,6 +163,11 @@ def trim_name(text: str, start: int, end: int) -> Optional[Tuple[int, int]]:
     return kept[0][0], kept[-1][1]
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n"
+
+
 def _known(words: List[str]) -> bool:
     folded = [w.casefold() for w in words]
     return any(w in given_names() or w in surnames() for w in folded)
@@ -176,8 +195,9 @@ class PersonRecognizer(EntityRecognizer):
             if span and found.get(span, (0.0, ""))[0] < score:
                 found[span] = (score, why)
 
-        for regex, why in ((_TITLE_RE, "after a title"), (_LABEL_RE, "after a name label"),
-                           (_GREETING_RE, "in a greeting"), (_SIGNATURE_RE, "signature")):
+        for regex, why in ((_TITLE_RE, "after a title"), (_TITLE_LINE_RE, "below a title"),
+                           (_LABEL_RE, "after a name label"), (_GREETING_RE, "in a greeting"),
+                           (_SIGNATURE_RE, "signature"), (_ABOVE_ADDRESS_RE, "above an address")):
             for match in regex.finditer(text):
                 add(trim_name(text, match.start("name"), match.end("name")), self.SCORE_RULE, why)
         for span in self._gazetteer(text):
@@ -185,7 +205,8 @@ class PersonRecognizer(EntityRecognizer):
         if nlp_artifacts is not None:
             for span, score in self._from_ner(text, nlp_artifacts):
                 add(span, score, "spaCy NER")
-        return [make_result(self, s, e, score, why) for (s, e), (score, why) in self._resolve(found)]
+        return [make_result(self, s, e, score, why) for (s, e), (score, why) in self._resolve(found)
+                if not _COMPANY_FORM.match(text[e:e + 12])]
 
     def _gazetteer(self, text: str) -> Iterator[Tuple[int, int]]:
         names = given_names()
@@ -218,8 +239,8 @@ class PersonRecognizer(EntityRecognizer):
                 continue
             words = text[span[0]:span[1]].split()
             known = _known(words)
-            if len(words) == 1 and not known:
-                continue  # a lone capitalised word (a heading, a town, "Cordialement") is too weak
+            if len(words) == 1 and (not known or _sentence_start(text, span[0])):
+                continue  # a lone capitalised word (a heading, a town, "Solange ...") is too weak
             score = self.SCORE_NER if french or known else self.SCORE_NER_UNCORROBORATED
             yield span, score
 

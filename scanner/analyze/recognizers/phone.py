@@ -4,10 +4,13 @@ Presidio's ``PhoneRecognizer`` runs Google's libphonenumber per region but does
 not try Belgium by default. We run BE first (``02 123 45 67``, ``0470 12 34 56``,
 ``+32 470 12 34 56``, ``0032 …``; any number with an international prefix is
 parsed too), then the neighbouring countries for numbers written in their
-national form. A number valid for its region is good evidence on its own, but
-libphonenumber also accepts pieces of other numbers: a match must start like a
-phone number (``0``, ``+``, ``(``) and must not be a fragment of a longer
-number or of a payment reference (``+++090/9337/55493+++``).
+national form only next to a phone label (``Tel.``, ``GSM``, ``Handy``): written
+without ``+33``/``0033`` a French mobile looks like a contract number. A number
+valid for its region is good evidence on its own, but libphonenumber also
+accepts pieces of other numbers and dates: a match must start like a phone
+number (``0``, ``+``, ``(``), must not be a fragment of a longer number or of
+a payment reference (``+++090/9337/55493+++``), nor be shaped like a date
+(``03.03.2025``) or an enterprise number (``0862.745.438``) unless labelled.
 
 >>> r = PhoneRecognizer()
 >>> [text[x.start:x.end] for text in ["Tél. 02 123 45 67 - facture 2026-00451"] for x in r.analyze(text, [])]
@@ -19,10 +22,12 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
+import phonenumbers
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer as PresidioPhoneRecognizer
 
+from scanner.analyze.context import find_context
 CONTEXT = [
     "téléphone", "tél", "tel", "gsm", "portable", "mobile", "fax", "appelez",
     "telefoon", "telefoonnummer", "mobiel", "gsm-nummer", "bel",
@@ -32,6 +37,8 @@ CONTEXT = [
 REGIONS = ("BE", "FR", "NL", "DE", "LU", "GB")
 _FRAGMENT_BEFORE = re.compile(r"(?:\d[ ./\-]?|[+*]{3}[ ]?)$")
 _FRAGMENT_AFTER = re.compile(r"^(?:[./\-]?\d|[ ]?[+*]{3})")
+_DATE_SHAPE = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$")
+_ENTERPRISE_SHAPE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 
 
 class PhoneRecognizer(PresidioPhoneRecognizer):
@@ -44,12 +51,25 @@ class PhoneRecognizer(PresidioPhoneRecognizer):
         )
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
-        return [r for r in super().analyze(text, entities, nlp_artifacts) if self._plausible(text, r.start, r.end)]
+        results: List[RecognizerResult] = []
+        for region in self.supported_regions:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency):
+                if any(r.start < match.end and match.start < r.end for r in results):
+                    continue
+                if self._plausible(text, match.start, match.end, foreign=region != "BE"):
+                    results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
+        return results
 
     @staticmethod
-    def _plausible(text: str, start: int, end: int) -> bool:
+    def _plausible(text: str, start: int, end: int, foreign: bool) -> bool:
         value = text[start:end]
         if value[:1] not in "0+(" or sum(ch.isdigit() for ch in value) < 8:
             return False
-        return not (_FRAGMENT_BEFORE.search(text[max(0, start - 4):start])
-                    or _FRAGMENT_AFTER.search(text[end:end + 4]))
+        if _FRAGMENT_BEFORE.search(text[max(0, start - 4):start]) or _FRAGMENT_AFTER.search(text[end:end + 4]):
+            return False
+        if _DATE_SHAPE.match(value):
+            return False
+        labelled = find_context(text, start, end, CONTEXT, before=30) is not None
+        if (foreign and not value.startswith(("+", "00"))) or _ENTERPRISE_SHAPE.match(value):
+            return labelled
+        return True
