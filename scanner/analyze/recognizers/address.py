@@ -30,10 +30,11 @@ _FR_TYPES = r"(?i:" + (
     r"Chemin|Route|Clos|Drève|Galerie|Passage|Rond-Point|Sentier|Parvis|Cours|Voie|Esplanade|Cité|Résidence|"
     r"Venelle|Ruelle|Rampe|Montagne|Val|Vieux\s+Marché|Grand-Place|Grand\s+Place"
 ) + ")"
-_NL_DE_SUFFIX = (
+STREET_SUFFIX = _NL_DE_SUFFIX = (
     r"straat|laan|lei|weg|dreef|baan|plein|steenweg|kaai|markt|vest|wal|singel|dijk|gracht|pad|hof|park|"
     r"berg|veld|poort|steeg|dries|kouter|meers|akker|hoek|heide|bos|boulevard|"
-    r"straße|strasse|str\.|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|stiege|garten|bahn|markt|gracht"
+    r"straße|strasse|str\.|str|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|stiege|garten|bahn|markt|gracht|"
+    r"kade|plantsoen|bolwerk|dyk|dam|strjitte"
 )
 STREET = (
     rf"(?:(?:{_FR_TYPES})[ \t]+{_NAME}"  # Rue de la Loi
@@ -65,6 +66,8 @@ _SHAPES = (
     ("street without type, postcode, town", 0.7, re.compile(
         rf"(?<![\w])(?!(?:{_NOT_STREETS})\b){_UP}[{_LOW}'’\-]+(?:[ \t]+{_UP}[{_LOW}'’\-]+){{0,2}}[ \t]+{NUMBER}{_BOX}"
         rf"{_SEP}{_BE_POSTCODE}[ \t]+{_TOWN}")),
+    ("post office box", 0.7, re.compile(
+        r"(?<![\w])(?i:postbus|postfach|boîte\s+postale|p\.?\s?o\.?\s+box)\s+\d{1,6}(?![\w])")),
     ("street and number", 0.65, re.compile(rf"(?<![\w]){STREET}\s+{NUMBER}{_BOX}(?![\w])")),
 )
 

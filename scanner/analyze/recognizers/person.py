@@ -27,7 +27,7 @@ from typing import Iterator, List, Optional, Tuple
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.analyze.recognizers.address import NUMBER, STREET
+from scanner.analyze.recognizers.address import NUMBER, STREET, STREET_SUFFIX
 from scanner.analyze.recognizers.base import make_result
 from scanner.config import MODELS_DIR
 
@@ -104,6 +104,7 @@ _NOT_NAMES = {
     "cordialement", "salutations", "groeten", "groet", "hoogachtend", "grüße", "grüßen", "regards",
     "sincerely", "objet", "concerne", "rappel", "herinnering", "mahnung", "reminder", "madame,", "beste",
     "the", "data", "protection", "officer", "department", "dienst", "abteilung", "privacy", "dpo",
+    "dr", "prof", "professor", "doctor", "dokter", "mme", "mlle", "dhr", "mevr", "mw", "me", "ir", "ing",
 }
 
 
@@ -163,6 +164,15 @@ def trim_name(text: str, start: int, end: int) -> Optional[Tuple[int, int]]:
     return kept[0][0], kept[-1][1]
 
 
+_STREET_END = re.compile(rf"(?i:{STREET_SUFFIX})$")
+_NUMBER_AFTER = re.compile(rf"[ \t]+{NUMBER}(?![\w])")
+
+
+def _street_name(text: str, start: int, end: int) -> bool:
+    """ "Prof. Dr. J.C. Schoutelaan 1" names a street, not the professor."""
+    return bool(_STREET_END.search(text[start:end]) and _NUMBER_AFTER.match(text, end))
+
+
 def _sentence_start(text: str, start: int) -> bool:
     before = text[max(0, start - 3):start].rstrip(" \t")
     return not before or before[-1] in ".!?:\n"
@@ -206,7 +216,7 @@ class PersonRecognizer(EntityRecognizer):
             for span, score in self._from_ner(text, nlp_artifacts):
                 add(span, score, "spaCy NER")
         return [make_result(self, s, e, score, why) for (s, e), (score, why) in self._resolve(found)
-                if not _COMPANY_FORM.match(text[e:e + 12])]
+                if not _COMPANY_FORM.match(text[e:e + 12]) and not _street_name(text, s, e)]
 
     def _gazetteer(self, text: str) -> Iterator[Tuple[int, int]]:
         names = given_names()
