@@ -33,10 +33,8 @@ def fold(text: str) -> str:
 def _context_regex(words: tuple[str, ...]) -> re.Pattern:
     # Long words also match inflected forms (Personalausweises, rijksregisternummers);
     # short ones (nn, tel, bic) must stand alone.
-    parts = sorted(
-        {re.escape(fold(w)).replace(r"\ ", r"[\s.\-_]*") + ("" if len(w) >= 6 else r"(?![a-z])") for w in words},
-        key=len, reverse=True,
-    )
+    ordered = sorted({fold(w) for w in words}, key=len, reverse=True)  # longest alternative first
+    parts = [re.escape(w).replace(r"\ ", r"[\s.\-_]*") + ("" if len(w) >= 6 else r"(?![a-z])") for w in ordered]
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")")
 
 
@@ -67,8 +65,9 @@ def find_context(
         window += " " + fold(text[end : end + after].partition("\n")[0])
     regex = _context_regex(words)
     if adjacent:
-        match = regex.search(window.rstrip(" \t\n:.=-–/()#°")[-40:] + "\x00")
-        return match.group(0) if match and window.rstrip(" \t\n:.=-–/()#°").endswith(match.group(0)) else None
+        stripped = window.rstrip(" \t\n:.=-–/()#°")
+        ending = [m for m in regex.finditer(stripped) if m.end() == len(stripped)]
+        return ending[0].group(0) if ending else None
     match = None
     for match in regex.finditer(window):
         pass  # the nearest one is the last

@@ -10,6 +10,6 @@ CONTEXT = [
 ]
 
 
-class CreditCardRecognizer(PresidioCreditCardRecognizer):
+class PaymentCardRecognizer(PresidioCreditCardRecognizer):
     def __init__(self, supported_language: str = "fr"):
-        super().__init__(context=CONTEXT, supported_language=supported_language, name="CreditCardRecognizer")
+        super().__init__(context=CONTEXT, supported_language=supported_language, name="PaymentCardRecognizer")

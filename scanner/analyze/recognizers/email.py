@@ -16,9 +16,9 @@ CONTEXT = ["email", "e-mail", "courriel", "mail", "adresse e-mail", "e-mailadres
 _OFFLINE = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
 
-class EmailRecognizer(PresidioEmailRecognizer):
+class EmailAddressRecognizer(PresidioEmailRecognizer):
     def __init__(self, supported_language: str = "fr"):
-        super().__init__(context=CONTEXT, supported_language=supported_language, name="EmailRecognizer")
+        super().__init__(context=CONTEXT, supported_language=supported_language, name="EmailAddressRecognizer")
 
     def validate_result(self, pattern_text: str) -> bool:
         return _OFFLINE(pattern_text).fqdn != ""

@@ -5,7 +5,7 @@ space after the country (``BE 03 7310 1866 4084``). The regex is generous and
 the checksum decides: a match followed by more digit groups is tried shorter
 until the checksum passes, so a trailing reference number is not swallowed.
 
->>> r = IbanRecognizer()
+>>> r = IbanCodeRecognizer()
 >>> [text[x.start:x.end] for text in ["IBAN BE71 0961 2345 6769 BIC GKCCBEBB"] for x in r.analyze(text, [])]
 ['BE71 0961 2345 6769']
 """
@@ -27,7 +27,7 @@ CONTEXT = [
 _GROUP = re.compile(r"[A-Za-z0-9|]+")
 
 
-class IbanRecognizer(ChecksumRecognizer):
+class IbanCodeRecognizer(ChecksumRecognizer):
     ENTITY = "IBAN_CODE"
     CONTEXT = CONTEXT
     SHAPES = (

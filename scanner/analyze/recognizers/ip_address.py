@@ -7,6 +7,6 @@ from presidio_analyzer.predefined_recognizers import IpRecognizer as PresidioIpR
 CONTEXT = ["ip", "ipv4", "ipv6", "adresse ip", "ip-adres", "ip-adresse", "ip address", "connexion", "login", "aanmelding"]
 
 
-class IpRecognizer(PresidioIpRecognizer):
+class IpAddressRecognizer(PresidioIpRecognizer):
     def __init__(self, supported_language: str = "fr"):
-        super().__init__(context=CONTEXT, supported_language=supported_language, name="IpRecognizer")
+        super().__init__(context=CONTEXT, supported_language=supported_language, name="IpAddressRecognizer")

@@ -1,7 +1,7 @@
 """Phone numbers (PHONE_NUMBER): Presidio's recognizer, Belgium first, neighbours next.
 
 Presidio's ``PhoneRecognizer`` runs Google's libphonenumber per region but does
-not try Belgium by default. We run BE first (``02 123 45 67``, ``0470 12 34 56``,
+not try Belgium by default. We run BE first (``02 512 45 67``, ``0470 12 34 56``,
 ``+32 470 12 34 56``, ``0032 …``; any number with an international prefix is
 parsed too), then the neighbouring countries for numbers written in their
 national form only next to a phone label (``Tel.``, ``GSM``, ``Handy``): written
@@ -12,9 +12,9 @@ number (``0``, ``+``, ``(``), must not be a fragment of a longer number or of
 a payment reference (``+++090/9337/55493+++``), nor be shaped like a date
 (``03.03.2025``) or an enterprise number (``0862.745.438``) unless labelled.
 
->>> r = PhoneRecognizer()
->>> [text[x.start:x.end] for text in ["Tél. 02 123 45 67 - facture 2026-00451"] for x in r.analyze(text, [])]
-['02 123 45 67']
+>>> r = PhoneNumberRecognizer()
+>>> [text[x.start:x.end] for text in ["Tél. 02 512 45 67 - facture 2026-00451"] for x in r.analyze(text, [])]
+['02 512 45 67']
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ _DATE_SHAPE = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$")
 _ENTERPRISE_SHAPE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 
 
-class PhoneRecognizer(PresidioPhoneRecognizer):
+class PhoneNumberRecognizer(PresidioPhoneRecognizer):
     SCORE = 0.75
 
     def __init__(self, supported_language: str = "fr"):
         super().__init__(
             context=CONTEXT, supported_language=supported_language,
-            supported_regions=REGIONS, leniency=1, name="PhoneRecognizer",
+            supported_regions=REGIONS, leniency=1, name="PhoneNumberRecognizer",
         )
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
