@@ -53,21 +53,18 @@ class Scanner:
     # ------------------------------------------------------------------
     def analyse(self, data: bytes, name: str) -> Analysed:
         extracted = extract(data, name)
-        texts = [page.text for page in extracted.pages]
-        detections = self.analyzer.analyze_many(
-            texts, self.options.language, self.options.entities, self.options.min_score
+        pages = self.analyzer.analyze_pages(
+            [page.text for page in extracted.pages], self.options.language, self.options.entities,
+            self.options.min_score,
         )
+        weights: dict = {}
         languages: List[str] = []
-        for text in texts:
-            for segment in self.analyzer.segments(text, self.options.language):
-                if text[segment.start:segment.end].strip() and segment.language not in languages:
-                    languages.append(segment.language)
-        weights = {}
-        for text in texts:
-            for segment in self.analyzer.segments(text, self.options.language):
-                weights[segment.language] = weights.get(segment.language, 0) + segment.end - segment.start
+        for page, text in zip(pages, (p.text for p in extracted.pages)):
+            languages += [lang for lang in page.languages if lang not in languages and text.strip()]
+            for lang, weight in page.language_weights().items():
+                weights[lang] = weights.get(lang, 0) + weight
         language = max(weights, key=weights.get) if weights else None
-        return Analysed(extracted, detections, language, languages)
+        return Analysed(extracted, [page.detections for page in pages], language, languages)
 
     def scan_bytes(self, data: bytes, name: str, member: Optional[str] = None) -> Iterator[Record]:
         started = time.perf_counter()

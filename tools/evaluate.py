@@ -127,28 +127,44 @@ def piiscan_detector():
     return detect, scanner
 
 
-def presidio_detector(model: str = "fr_core_news_md"):
-    """Plain Presidio: default recognizers, the same spaCy model (full pipeline), same languages."""
+def configured_model() -> str:
+    import yaml
+
+    from scanner.analyze.engine import CONFIG_FILE
+
+    return yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))["nlp"]["model"]
+
+
+def plain_presidio():
+    """Plain Presidio: default recognizers, our spaCy model with its full pipeline, same four languages.
+
+    Returns the engine and a function giving a text's language (the same detector piiscan uses).
+    """
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     from scanner.analyze.language import LanguageDetector
-    from scanner.extract.dispatch import extract
-    from scanner.redact.text import map_to_source
-    from scanner.analyze.engine import Detection
 
     languages = ["fr", "nl", "en", "de"]
     provider = NlpEngineProvider(nlp_configuration={
         "nlp_engine_name": "spacy",
-        "models": [{"lang_code": lang, "model_name": model} for lang in languages],
+        "models": [{"lang_code": lang, "model_name": configured_model()} for lang in languages],
     })
     engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=languages)
-    detector = LanguageDetector(languages, "fr")
+    return engine, LanguageDetector(languages, "fr").detect
+
+
+def presidio_detector():
+    from scanner.analyze.engine import Detection
+    from scanner.extract.dispatch import extract
+    from scanner.redact.text import map_to_source
+
+    engine, language_of = plain_presidio()
 
     def detect(data: bytes, name: str) -> List[Span]:
         extracted = extract(data, name)
         text = extracted.pages[0].text
-        results = engine.analyze(text=text, language=detector.detect(text))
+        results = engine.analyze(text=text, language=language_of(text))
         detections = [Detection(r.entity_type, r.start, r.end, r.score, "", "") for r in results]
         if extracted.kind == "html":
             detections = map_to_source(extracted.extra["pieces"], detections)
@@ -243,7 +259,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         plain = evaluate(presidio_detector(), types=ENTITY_TYPES)
         sections += [
             "", "## Plain Presidio on the same documents", "",
-            "Default recognizers, the same spaCy model (`fr_core_news_md`, full pipeline) for the four languages. "
+            f"Default recognizers, the same spaCy model (`{configured_model()}`, full pipeline) for the four languages. "
             f"Presidio has no recognizer for the other types; the ones it shares with us: {', '.join(shared)}.",
             "", table(plain, ENTITY_TYPES), "",
             f"Decoy hits: **{len(plain.decoy_hits)}**", "",

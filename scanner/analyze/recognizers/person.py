@@ -190,9 +190,12 @@ class PersonRecognizer(EntityRecognizer):
     SCORE_NER = 0.85
     SCORE_NER_UNCORROBORATED = 0.4  # below the default threshold: NER alone outside French
 
-    def __init__(self, supported_language: str = "fr"):
+    def __init__(self, supported_language: str = "fr", ner: bool = True, rules: bool = True,
+                 gazetteer: bool = True):
+        """``ner``, ``rules``, ``gazetteer`` switch the three sources (models/analyzer.yaml)."""
         super().__init__(supported_entities=[self.ENTITY], supported_language=supported_language,
                          name=type(self).__name__)
+        self.use_ner, self.use_rules, self.use_gazetteer = ner, rules, gazetteer
 
     def load(self) -> None:
         given_names()
@@ -205,14 +208,15 @@ class PersonRecognizer(EntityRecognizer):
             if span and found.get(span, (0.0, ""))[0] < score:
                 found[span] = (score, why)
 
-        for regex, why in ((_TITLE_RE, "after a title"), (_TITLE_LINE_RE, "below a title"),
-                           (_LABEL_RE, "after a name label"), (_GREETING_RE, "in a greeting"),
-                           (_SIGNATURE_RE, "signature"), (_ABOVE_ADDRESS_RE, "above an address")):
+        rules = ((_TITLE_RE, "after a title"), (_TITLE_LINE_RE, "below a title"),
+                 (_LABEL_RE, "after a name label"), (_GREETING_RE, "in a greeting"),
+                 (_SIGNATURE_RE, "signature"), (_ABOVE_ADDRESS_RE, "above an address"))
+        for regex, why in rules if self.use_rules else ():
             for match in regex.finditer(text):
                 add(trim_name(text, match.start("name"), match.end("name")), self.SCORE_RULE, why)
-        for span in self._gazetteer(text):
+        for span in self._gazetteer(text) if self.use_gazetteer else ():
             add(span, self.SCORE_GAZETTEER, "known given name")
-        if nlp_artifacts is not None:
+        if nlp_artifacts is not None and self.use_ner:
             for span, score in self._from_ner(text, nlp_artifacts):
                 add(span, score, "spaCy NER")
         return [make_result(self, s, e, score, why) for (s, e), (score, why) in self._resolve(found)

@@ -37,6 +37,8 @@ CONTEXT = [
 REGIONS = ("BE", "FR", "NL", "DE", "LU", "GB")
 _FRAGMENT_BEFORE = re.compile(r"(?:\d[ ./\-]?|[+*]{3}[ ]?)$")
 _FRAGMENT_AFTER = re.compile(r"^(?:[./\-]?\d|[ ]?[+*]{3})")
+_LABEL = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(map(re.escape, CONTEXT), key=len, reverse=True))
+                    + r")(?![^\W\d_])", re.IGNORECASE)
 _DATE_SHAPE = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$")
 _ENTERPRISE_SHAPE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 
@@ -52,12 +54,24 @@ class PhoneNumberRecognizer(PresidioPhoneRecognizer):
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
         results: List[RecognizerResult] = []
-        for region in self.supported_regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency):
-                if any(r.start < match.end and match.start < r.end for r in results):
+
+        def collect(region: str, offset: int, piece: str) -> None:
+            for match in phonenumbers.PhoneNumberMatcher(piece, region, leniency=self.leniency):
+                start, end = offset + match.start, offset + match.end
+                if any(r.start < end and start < r.end for r in results):
                     continue
-                if self._plausible(text, match.start, match.end, foreign=region != "BE"):
+                if self._plausible(text, start, end, foreign=region != "BE"):
+                    match.start, match.end = start, end
                     results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
+
+        collect("BE", 0, text)  # Belgian numbers, and any number with an international prefix
+        # A foreign number in its national form only counts after a phone label, so the
+        # other regions only look at the few characters after each label (libphonenumber
+        # is the costliest recognizer: this keeps it to one pass over the text).
+        for label in _LABEL.finditer(text):
+            window = text[label.end():label.end() + 30]
+            for region in self.supported_regions[1:]:
+                collect(region, label.end(), window)
         return results
 
     @staticmethod
