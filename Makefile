@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
                    tesseract-ocr-eng poppler-utils
 
-.PHONY: demo test eval bench install system-deps samples clean
+.PHONY: demo test eval bench variants install system-deps samples clean
 
 demo: install
 	$(BIN)/piiscan scan sample_docs --format table
@@ -20,6 +20,10 @@ eval: install
 
 bench: install
 	$(BIN)/python -m tools.bench --out docs/bench.md
+
+variants: install
+	$(BIN)/pip install -q -e '.[research]'
+	$(BIN)/python -m tools.person_variants
 
 samples: install
 	$(BIN)/python sample_docs/generate.py

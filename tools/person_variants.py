@@ -16,10 +16,12 @@ from scanner.pipeline import Scanner
 from tools.evaluate import evaluate
 
 VARIANTS = {
-    "default: md, multilingual tokenizer, NER + rules + names": {},
-    "md, French tokenizer": {"nlp.tokenizer": "model"},
-    "sm, multilingual tokenizer": {"nlp.model": "fr_core_news_sm"},
-    "NER only (md)": {"person.rules": False, "person.gazetteer": False},
+    "default: sm, multilingual tokenizer, line filter, NER + rules + names": {},
+    "sm, French tokenizer": {"nlp.tokenizer": "model"},
+    "md, multilingual tokenizer": {"nlp.model": "fr_core_news_md"},
+    "NER on every line (no line filter)": {"nlp.line_filter": False},
+    "NER only": {"person.rules": False, "person.gazetteer": False},
+    "NER only, every line": {"person.rules": False, "person.gazetteer": False, "nlp.line_filter": False},
     "rules + names only (no NER)": {"person.ner": False},
     "NER + rules, no name lists": {"person.gazetteer": False},
 }

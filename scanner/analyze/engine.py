@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 
-import spacy
 import yaml
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from scanner.analyze.context import WindowContextEnhancer
 from scanner.analyze.language import LanguageDetector, Segment
+from scanner.analyze.ner import OfflineSpacyNlpEngine
 from scanner.analyze.recognizers.registry import RECOGNIZERS
 from scanner.config import MODELS_DIR
 from scanner.errors import RunFailed
@@ -59,54 +58,6 @@ class Detection:
     why: str = ""
 
 
-class OfflineSpacyNlpEngine(SpacyNlpEngine):
-    """One spaCy pipeline shared by all languages, loaded with the listed components only.
-
-    Presidio's engine downloads a missing model; ours refuses (offline rule) and says how to install it.
-    """
-
-    def __init__(self, model: str, components: Sequence[str], languages: Sequence[str], labels: dict,
-                 tokenizer: str = "model"):
-        ignore = ["LOC", "ORG", "MISC", "LOCATION", "ORGANIZATION", "GPE", "NORP", "FAC", "DATE", "TIME"]
-        super().__init__(
-            models=[{"lang_code": lang, "model_name": model} for lang in languages],
-            ner_model_configuration=NerModelConfiguration(
-                model_to_presidio_entity_mapping=dict(labels),
-                labels_to_ignore=[label for label in ignore if label not in labels],
-                low_score_entity_names=[],
-            ),
-        )
-        self.model = model
-        self.components = list(components)
-        self.languages = list(languages)
-        self.tokenizer = tokenizer
-
-    def load(self) -> None:
-        if not spacy.util.is_package(self.model):
-            raise RunFailed(
-                f"the spaCy model '{self.model}' is not installed. Install it with `make install` "
-                f"(pip package {self.model.replace('_', '-')}); piiscan never downloads models at run time"
-            )
-        meta = spacy.util.load_meta(Path(spacy.util.get_package_path(self.model)) / "meta.json")
-        exclude = [name for name in meta.get("components", meta.get("pipeline", [])) if name not in self.components]
-        overrides = {}
-        if self.tokenizer == "multilingual":
-            # spaCy's French tokenizer compiles a huge exception regex at import (about 4 s,
-            # more than the rest of start-up); the multilingual one is instant and the NER
-            # works on its tokens as well (docs/person-detection.md has the measurements).
-            exclude.append("tokenizer")
-            overrides = {"nlp": {"lang": "xx"}}
-        nlp = spacy.load(self.model, exclude=exclude, config=overrides)
-        self.nlp = {lang: nlp for lang in self.languages}
-
-    def _doc_to_nlp_artifact(self, doc, language: str) -> NlpArtifacts:
-        """Entities only: our recognizers read nothing else, and Presidio's per-token lemma
-        and index lists cost a fifth of the analysis time."""
-        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
-        return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[], lemmas=[], nlp_engine=self,
-                            language=language, scores=scores)
-
-
 class Analyzer:
     """Text in, detections out. Build once with ``Analyzer.load()``."""
 
@@ -123,7 +74,7 @@ class Analyzer:
         self.detector = LanguageDetector(self.languages, lang_cfg["default"], lang_cfg.get("min_paragraph_chars", 60))
         self.nlp_engine = OfflineSpacyNlpEngine(nlp_cfg["model"], nlp_cfg["components"], self.languages,
                                                 nlp_cfg.get("labels", {"PER": "PERSON"}),
-                                                nlp_cfg.get("tokenizer", "model"))
+                                                nlp_cfg.get("tokenizer", "model"), nlp_cfg.get("line_filter", True))
         self.nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=self.languages)
         for name, settings in config["recognizers"].items():
@@ -164,17 +115,13 @@ class Analyzer:
         segments = [self.segments(text, language) for text in texts]
         jobs: List[tuple[int, Segment]] = [(index, s) for index, pieces in enumerate(segments) for s in pieces]
         chunks = [texts[i][s.start:s.end] for i, s in jobs]
-        if "PERSON" in wanted:
-            artifacts = (a for _, a in self.nlp_engine.process_batch(chunks, self.languages[0], batch_size=32))
-        else:  # no name wanted: spaCy is not needed at all
-            artifacts = (None for _ in chunks)
+        # No name wanted: spaCy is not run at all.
+        artifacts = self.nlp_engine.entities_of(chunks, [s.language for _, s in jobs], run="PERSON" in wanted)
         results: List[List[Detection]] = [[] for _ in texts]
         for (index, segment), chunk, artifact in zip(jobs, chunks, artifacts):
-            if artifact is not None:
-                artifact.language = segment.language
             found = self.engine.analyze(
                 text=chunk, language=segment.language, entities=wanted, score_threshold=threshold,
-                nlp_artifacts=artifact if artifact is not None else _EmptyArtifacts(segment.language),
+                nlp_artifacts=artifact,
             )
             # A recognizer may report more than one type (the MRZ reports the national number in it).
             results[index].extend(self._detection(r, segment) for r in found if r.entity_type in wanted)
@@ -230,21 +177,3 @@ class Analyzer:
         kept += [d for d in inside if not any(k is not d and k.entity_type == d.entity_type
                                              and k.start == d.start for k in kept)]
         return sorted(kept, key=lambda d: (d.start, d.end))
-
-
-class _EmptyArtifacts:
-    """NLP artefacts for a text spaCy did not see (no PERSON wanted)."""
-
-    def __init__(self, language: str):
-        self.language = language
-        self.entities: list = []
-        self.tokens: list = []
-        self.tokens_indices: list = []
-        self.lemmas: list = []
-        self.scores: list = []
-        self.keywords: list = []
-        self.nlp_engine = None
-
-    def to_json(self) -> str:
-        return "{}"
-

@@ -46,17 +46,33 @@ class LanguageDetector:
         return language
 
     def segments(self, text: str) -> List[Segment]:
-        """Runs of paragraphs in one language, covering the whole text."""
-        document = self.detect(text)
+        """Runs of paragraphs in one language, covering the whole text.
+
+        Each paragraph long enough to judge is classified once; the document's
+        language is the one most of those characters are in, and short
+        paragraphs (a greeting, an address line) take it.
+        """
         bounds, position = [], 0
         for brk in _PARAGRAPH_BREAK.finditer(text):
             bounds.append((position, brk.end()))
             position = brk.end()
         bounds.append((position, len(text)))
-        segments: List[Segment] = []
+        judged: List[tuple[int, int, str | None]] = []
+        weights: dict[str, int] = {}
         for start, end in bounds:
             chunk = text[start:end]
-            language = self.detect(chunk) if sum(ch.isalpha() for ch in chunk) >= self.min_chars else document
+            letters = sum(ch.isalpha() for ch in chunk)
+            language = self.detect(chunk) if letters >= self.min_chars else None
+            if language:
+                weights[language] = weights.get(language, 0) + letters
+            judged.append((start, end, language))
+        if weights:
+            document = max(weights, key=weights.get)
+        else:
+            document = self.detect(text)
+        segments: List[Segment] = []
+        for start, end, language in judged:
+            language = language or document
             if segments and segments[-1].language == language:
                 segments[-1] = Segment(segments[-1].start, end, language)
             else:

@@ -33,10 +33,12 @@ from scanner.config import MODELS_DIR
 
 log = logging.getLogger(__name__)
 
-_LOWER = "a-zà-öø-ÿß"
-_UPPER = "A-ZÀ-ÖØ-Þ"
+# Upper case: ASCII, Latin-1 and the Latin Extended-A capitals of Central European names
+# (Łukasz, Šimon, Ștefan); lower case: any other letter (Ionuț, Yılmaz, Wróblewski).
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚ"
+_LOWER = rf"^\W\d_{_UPPER}"
 _TOKEN = (
-    rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}{_LOWER}][{_LOWER}]+)*"  # Dupont, Marie-Claire
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’][^\W\d_][{_LOWER}]+)*"  # Dupont, Marie-Claire
     rf"|[{_UPPER}]{{2,}}(?:[-'’][{_UPPER}]{{2,}})*"  # DUPONT
     rf"|(?:O|D|L)['’][{_UPPER}][{_LOWER}]+|Ma?c[{_UPPER}][{_LOWER}]+"  # D'Hondt, McDonald
     rf"|[{_UPPER}]\.(?:-[{_UPPER}]\.)?)"  # J., J.-P.

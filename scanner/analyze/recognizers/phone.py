@@ -43,6 +43,21 @@ _DATE_SHAPE = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$")
 _ENTERPRISE_SHAPE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 
 
+_CANDIDATE = re.compile(r"(?:\+|\(\+?|\b0)[\d().\-/ \t\u00a0]{7,24}\d")
+
+
+def _candidates(text: str) -> List[tuple[int, int]]:
+    """Merged windows around digit runs that may be phone numbers."""
+    spans: List[tuple[int, int]] = []
+    for match in _CANDIDATE.finditer(text):
+        start, end = max(0, match.start() - 2), min(len(text), match.end() + 2)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 class PhoneNumberRecognizer(PresidioPhoneRecognizer):
     SCORE = 0.75
 
@@ -64,7 +79,10 @@ class PhoneNumberRecognizer(PresidioPhoneRecognizer):
                     match.start, match.end = start, end
                     results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
 
-        collect("BE", 0, text)  # Belgian numbers, and any number with an international prefix
+        # Belgian numbers, and any number with an international prefix. libphonenumber is
+        # only shown the places where a phone number can start (a cheap regex finds them).
+        for start, end in _candidates(text):
+            collect("BE", start, text[start:end])
         # A foreign number in its national form only counts after a phone label, so the
         # other regions only look at the few characters after each label (libphonenumber
         # is the costliest recognizer: this keeps it to one pass over the text).
