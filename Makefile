@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
                    tesseract-ocr-eng poppler-utils
 
-.PHONY: demo test eval bench variants install system-deps samples clean
+.PHONY: demo test eval bench variants install system-deps samples lock clean
 
 demo: install
 	$(BIN)/piiscan scan sample_docs --format table
@@ -22,7 +22,7 @@ bench: install
 	$(BIN)/python -m tools.bench --out docs/bench.md
 
 variants: install
-	$(BIN)/pip install -q -e '.[research]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[research]'
 	$(BIN)/python -m tools.person_variants
 
 samples: install
@@ -44,11 +44,16 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
+
+# Re-pin every installed package after a dependency change in pyproject.toml.
+lock: install
+	(echo "# Every Python package piiscan installs, pinned (make lock regenerates it from .venv)."; \
+	 $(BIN)/pip freeze --exclude-editable | grep -v '^piiscan') > constraints.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info

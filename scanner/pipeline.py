@@ -83,6 +83,7 @@ class Scanner:
             for det in detections:
                 count += 1
                 yield self.finding(name, member, page, det)
+        log.info("document scanned: %d pages, %d findings", len(analysed.extracted.pages), count)
         yield DocumentRecord(
             file=name, member=member, pages=len(analysed.extracted.pages), language=analysed.language,
             languages=analysed.languages, ocr=any(p.source == "ocr" for p in analysed.extracted.pages),

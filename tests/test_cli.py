@@ -36,7 +36,7 @@ def folder_scan(tmp_path_factory):
     (share / "junk.txt").write_bytes(bytes(range(256)) * 20)
     (share / "invoice.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\n")
     env = {**os.environ, "PIISCAN_KEY_FILE": str(tmp / "key"), "PYTHONPATH": str(ROOT)}
-    result = run(["scan", str(SAMPLES), str(share), "--format", "jsonl"], env)
+    result = run(["--verbose", "scan", str(SAMPLES), str(share), "--format", "jsonl"], env)
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.evaluate import evaluate, leaks_after_redaction
+from tools.evaluate import detector_for, evaluate, leaks_after_redaction
 
 CHECKSUM_AND_CONTACT = ["BE_NATIONAL_NUMBER", "BE_ENTERPRISE_NUMBER", "BE_ID_CARD_NUMBER", "IBAN_CODE",
                         "BIC_CODE", "EMAIL_ADDRESS", "PHONE_NUMBER"]
@@ -12,16 +12,7 @@ CHECKSUM_AND_CONTACT = ["BE_NATIONAL_NUMBER", "BE_ENTERPRISE_NUMBER", "BE_ID_CAR
 
 @pytest.fixture(scope="module")
 def score(scanner):
-    from scanner.redact.text import map_to_source
-
-    def detect(data, name):
-        analysed = scanner.analyse(data, name)
-        detections = analysed.detections[0]
-        if analysed.extracted.kind == "html":
-            detections = map_to_source(analysed.extracted.extra["pieces"], detections)
-        return [(d.entity_type, d.start, d.end) for d in detections]
-
-    return evaluate(detect)
+    return evaluate(detector_for(scanner))
 
 
 @pytest.mark.parametrize("entity", CHECKSUM_AND_CONTACT)

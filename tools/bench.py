@@ -67,7 +67,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     from scanner.analyze.engine import Analyzer
-    from tools.evaluate import configured_model, plain_presidio
+    from tools.evaluate import configured_model, plain_presidio, write_report
 
     texts = sample_texts()
     chars = sum(len(t) for t in texts)
@@ -104,10 +104,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"min {min(starts):.2f} s, max {max(starts):.2f} s.",
         "",
     ])
-    print(report)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report, encoding="utf-8")
+    write_report(report, args.out)
     return 0
 
 

@@ -110,12 +110,9 @@ def evaluate(detect: Callable[[bytes, str], List[Span]], types: Sequence[str] = 
 
 
 # --- the two systems --------------------------------------------------------------
-def piiscan_detector():
-    from scanner.analyze.engine import Analyzer
-    from scanner.pipeline import Scanner
+def detector_for(scanner) -> Callable[[bytes, str], List[Span]]:
+    """Findings of a Scanner as (type, start, end) in the file's own text (HTML: its source)."""
     from scanner.redact.text import map_to_source
-
-    scanner = Scanner(Analyzer.load(), key=b"evaluation")
 
     def detect(data: bytes, name: str) -> List[Span]:
         analysed = scanner.analyse(data, name)
@@ -124,7 +121,22 @@ def piiscan_detector():
             detections = map_to_source(analysed.extracted.extra["pieces"], detections)
         return [(d.entity_type, d.start, d.end) for d in detections]
 
-    return detect, scanner
+    return detect
+
+
+def piiscan_detector():
+    from scanner.analyze.engine import Analyzer
+    from scanner.pipeline import Scanner
+
+    scanner = Scanner(Analyzer.load(), key=b"evaluation")
+    return detector_for(scanner), scanner
+
+
+def write_report(report: str, out: Optional[Path]) -> None:
+    print(report)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report, encoding="utf-8")
 
 
 def configured_model() -> str:
@@ -271,11 +283,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if ours.false_positives:
         sections += ["", "## piiscan false positives", ""]
         sections += [f"- {f['file']}: {f['type']} at {f['start']}-{f['end']}" for f in ours.false_positives[:60]]
-    report = "\n".join(sections) + "\n"
-    print(report)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(report, encoding="utf-8")
+    write_report("\n".join(sections) + "\n", args.out)
     return 0
 
 

@@ -13,7 +13,7 @@ import yaml
 
 from scanner.analyze.engine import CONFIG_FILE, Analyzer
 from scanner.pipeline import Scanner
-from tools.evaluate import evaluate
+from tools.evaluate import detector_for, evaluate
 
 VARIANTS = {
     "default: sm, multilingual tokenizer, line filter, NER + rules + names": {},
@@ -45,18 +45,7 @@ def main() -> int:
         started = time.perf_counter()
         analyzer = Analyzer(configure(base, changes))
         loaded = time.perf_counter() - started
-        scanner = Scanner(analyzer, key=b"variants")
-
-        def detect(data: bytes, name: str):
-            from scanner.redact.text import map_to_source
-
-            analysed = scanner.analyse(data, name)
-            detections = analysed.detections[0]
-            if analysed.extracted.kind == "html":
-                detections = map_to_source(analysed.extracted.extra["pieces"], detections)
-            return [(d.entity_type, d.start, d.end) for d in detections]
-
-        score = evaluate(detect, types=["PERSON"])
+        score = evaluate(detector_for(Scanner(analyzer, key=b"variants")), types=["PERSON"])
         counts = score.by_type["PERSON"]
         per_lang = [score.by_language[("PERSON", lang)].recall for lang in ("fr", "nl", "en", "de")]
         rows.append(f"| {label} | {loaded:.1f} | {counts.precision:.3f} | {counts.recall:.3f} | "
