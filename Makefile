@@ -48,6 +48,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/python -m compileall -q scanner  # byte-code once: start-up does not recompile
 	touch $@
 
 # Re-pin every installed package after a dependency change in pyproject.toml.
