@@ -209,6 +209,53 @@ def leaks_after_redaction(scanner, truth: Optional[Dict[str, List[dict]]] = None
     return checked, len(leaks), leaks
 
 
+# --- labelled texts written by others (../shared/realdata/pii_text) --------------------
+def is_postal(example: dict) -> bool:
+    """A DEDUCE location that is a postal address (a street with a number, a PO box), not a
+    bare place name or postcode, which are not ADDRESS in our entity set."""
+    import re
+
+    text = example["text"]
+    return bool(re.search(r"\d", text)) and not re.fullmatch(r"[\dA-Za-z -]{4,8}", text)
+
+
+def score_labelled(analyzer, examples: List[dict], entity: str, keep=lambda example: True):
+    """(tp, fn, fp, mistakes) of one entity type on DEDUCE-style examples, read as Dutch."""
+    tp = fn = fp = 0
+    mistakes = []
+    for example in filter(keep, examples):
+        text = example["text"]
+        found = [(d.start, d.end) for d in analyzer.analyze(text, language="nl") if d.entity_type == entity]
+        gold = [(a["start_char"], a["end_char"]) for a in example["annotations"]]
+        for g in gold:
+            if any(_overlaps(f, g) for f in found):
+                tp += 1
+            else:
+                fn += 1
+                mistakes.append(("missed", text))
+        fp_here = [f for f in found if not any(_overlaps(f, g) for g in gold)]
+        fp += len(fp_here)
+        mistakes += [("false positive", text)] * len(fp_here)
+    return tp, fn, fp, mistakes
+
+
+def realdata_section(analyzer) -> List[str]:
+    folder = REALDATA / "pii_text"
+    if not folder.exists():
+        return []
+    lines = ["", "## Labelled texts written by others (`../shared/realdata/pii_text`, DEDUCE)", "",
+             "| file | entity | scored examples | TP | FN | FP |", "|---|---|---:|---:|---:|---:|"]
+    for name, entity, keep in (("belgian_deduce_names.json", "PERSON", lambda e: True),
+                               ("belgian_deduce_locations.json", "ADDRESS", is_postal),
+                               ("deduce_nl_locations.json", "ADDRESS", is_postal)):
+        examples = json.loads((folder / name).read_text(encoding="utf-8"))["examples"]
+        tp, fn, fp, _ = score_labelled(analyzer, examples, entity, keep)
+        lines.append(f"| {name} | {entity} | {len(list(filter(keep, examples)))} | {tp} | {fn} | {fp} |")
+    lines += ["", "Locations are scored where they are postal addresses; bare place names "
+              "(Utrecht, Leuven) and postcodes alone are not ADDRESS in our entity set."]
+    return lines
+
+
 # --- report ---------------------------------------------------------------------------
 def table(score: Score, types: Sequence[str]) -> str:
     lines = ["| entity type | precision | recall | TP | FN | FP |", "|---|---:|---:|---:|---:|---:|"]
@@ -260,6 +307,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "",
         language_table(ours, "ADDRESS"),
     ]
+    sections += realdata_section(scanner.analyzer)
     checked, leaked, leaks = leaks_after_redaction(scanner)
     sections += ["", "## Leaks after redaction", "",
                  f"`piiscan redact` on every sample, then the ground-truth values looked for in the output: "
