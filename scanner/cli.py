@@ -17,6 +17,7 @@ from typing import Iterator, List, Optional, TextIO
 
 from scanner import __version__
 from scanner.errors import RunFailed, ScanError, UsageError
+from scanner.records import FACE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 CSV_COLUMNS = ["kind", "file", "member", "page", "entity_type", "score", "start", "end", "source",
@@ -159,6 +160,7 @@ class _Writer:
 
     def _table(self, summary) -> None:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         console = Console(file=self.stream, soft_wrap=False)
@@ -168,7 +170,7 @@ class _Writer:
         for row in self.rows:
             table.add_row(row["file"] + (f" › {row['member']}" if row["member"] else ""), str(row["page"] or ""),
                           row["entity_type"], f"{row['score']:.2f}",
-                          row.get("text") if self.reveal else row["text_masked"], row["recognizer"])
+                          escape(row.get("text") or "") if self.reveal else escape(row["text_masked"]), row["recognizer"])
         if self.rows:
             console.print(table)
         for error in self.errors:
@@ -190,7 +192,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError("--workers takes a whole number of at least 1")
     analyzer = Analyzer.load()
-    options = _options(args, analyzer.entities)
+    options = _options(args, sorted(analyzer.entities + [FACE]))
     scanner = Scanner(analyzer, fingerprint_key(), options)
     fmt = args.format or ("table" if (not args.out and sys.stdout.isatty()) else "jsonl")
     try:
@@ -220,7 +222,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise UsageError(f"{source}: no such file")
     analyzer = Analyzer.load()
-    scanner = Scanner(analyzer, fingerprint_key(), _options(args, analyzer.entities))
+    scanner = Scanner(analyzer, fingerprint_key(), _options(args, sorted(analyzer.entities + [FACE])))
     try:
         result = redact_file(scanner, source, target, args.operator)
     except ScanError as exc:

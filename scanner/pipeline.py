@@ -1,29 +1,45 @@
 """One document: extract -> analyze -> records. The CLI, the service and batch runs call this.
 
+Containers are followed: an e-mail's attachments, an archive's entries and a
+PDF's embedded files are scanned as documents of their own, reported with
+``member`` ("invoice.zip/2026/march.pdf"), down to ``Limits.max_depth``.
+
 >>> scanner = Scanner(Analyzer.load(), key=b"k")            # doctest: +SKIP
 >>> list(scanner.scan_bytes(b"IBAN BE71 0961 2345 6769", "a.txt"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import hashlib
+import hmac
 import logging
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Union
+from pathlib import Path, PurePath
+from typing import Iterator, List, Optional, Sequence, Union
 
 from scanner.analyze.engine import Analyzer, Detection
 from scanner.errors import FileTooLarge, ReadFailed, ScanError
-from scanner.extract import Extracted
+from scanner.extract import Box, Extracted, Limits, Page
 from scanner.extract.dispatch import extract
 from scanner.privacy import fingerprint, mask
-from scanner.records import DocumentRecord, ErrorRecord, Finding, Summary
+from scanner.records import FACE, DocumentRecord, ErrorRecord, Finding, Summary
 
 log = logging.getLogger(__name__)
-MAX_FILE_BYTES = 200 * 1024 * 1024
 Record = Union[Finding, DocumentRecord, ErrorRecord]
+
+
+class FileTimeout(ScanError):
+    code = "timeout"
+
+
+class TooDeep(ScanError):
+    code = "too_deeply_nested"
 
 
 @dataclass
@@ -32,6 +48,19 @@ class Options:
     entities: Optional[Sequence[str]] = None
     min_score: Optional[float] = None
     language: str = "auto"
+    file_timeout_s: int = 600
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def faces(self) -> bool:
+        return not self.entities or FACE in self.entities
+
+    @property
+    def text_entities(self) -> Optional[List[str]]:
+        """Entities for the text analyzer; None means all, [] means none."""
+        if not self.entities:
+            return None
+        return [e for e in self.entities if e != FACE]
 
 
 @dataclass
@@ -44,34 +73,84 @@ class Analysed:
     languages: List[str] = field(default_factory=list)
 
 
+def box_for(page: Page, start: int, end: int) -> Optional[Box]:
+    """The union of the boxes of the words that hold text[start:end] (None without geometry)."""
+    if not page.words:
+        return None
+    starts = [w.start for w in page.words]
+    first = max(0, bisect.bisect_right(starts, start) - 1)
+    boxes = []
+    for word in page.words[first:]:
+        if word.start >= end:
+            break
+        if word.end > start:
+            boxes.append(word.box)
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+@contextlib.contextmanager
+def deadline(seconds: int):
+    """Raise FileTimeout in the main thread after ``seconds`` (a hostile file must not hang a run)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise FileTimeout(f"the file took more than {seconds} s to scan; it was skipped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def join_member(parent: Optional[str], name: str) -> str:
+    return f"{parent}/{name}" if parent else name
+
+
 class Scanner:
     def __init__(self, analyzer: Analyzer, key: bytes, options: Optional[Options] = None):
         self.analyzer = analyzer
         self.key = key
         self.options = options or Options()
 
+    @property
+    def entities(self) -> List[str]:
+        return sorted(self.analyzer.entities + [FACE])
+
     # ------------------------------------------------------------------
     def analyse(self, data: bytes, name: str) -> Analysed:
-        extracted = extract(data, name)
-        pages = self.analyzer.analyze_pages(
-            [page.text for page in extracted.pages], self.options.language, self.options.entities,
-            self.options.min_score,
-        )
+        extracted = extract(data, name, self.options.limits)
+        texts = [page.text for page in extracted.pages]
+        wanted = self.options.text_entities
+        if wanted == []:  # only faces asked for
+            return Analysed(extracted, [[] for _ in texts], None, [])
+        pages = self.analyzer.analyze_pages(texts, self.options.language, wanted, self.options.min_score)
         weights: dict = {}
         languages: List[str] = []
-        for page, text in zip(pages, (p.text for p in extracted.pages)):
+        for page, text in zip(pages, texts):
             languages += [lang for lang in page.languages if lang not in languages and text.strip()]
             for lang, weight in page.language_weights().items():
                 weights[lang] = weights.get(lang, 0) + weight
         language = max(weights, key=weights.get) if weights else None
         return Analysed(extracted, [page.detections for page in pages], language, languages)
 
-    def scan_bytes(self, data: bytes, name: str, member: Optional[str] = None) -> Iterator[Record]:
+    def scan_bytes(self, data: bytes, name: str, member: Optional[str] = None, depth: int = 0) -> Iterator[Record]:
         started = time.perf_counter()
+        own_name = PurePath(member).name if member else name
         try:
-            analysed = self.analyse(data, name)
+            analysed = self.analyse(data, own_name)
         except ScanError as exc:
             yield ErrorRecord(file=name, member=member, error=exc.code, message=exc.message)
+            return
+        except MemoryError:
+            yield ErrorRecord(file=name, member=member, error="out_of_memory",
+                              message="the document needs more memory than this process may use")
             return
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a run
             log.error("internal error on a document (%s)", type(exc).__name__)
@@ -79,34 +158,66 @@ class Scanner:
                               message=f"the scanner failed on this document ({type(exc).__name__}); please report it")
             return
         count = 0
-        for page, detections in zip(analysed.extracted.pages, analysed.detections):
+        extracted = analysed.extracted
+        for page, detections in zip(extracted.pages, analysed.detections):
             for det in detections:
                 count += 1
                 yield self.finding(name, member, page, det)
-        log.info("document scanned: %d pages, %d findings", len(analysed.extracted.pages), count)
+            if self.options.faces and page.render is not None:
+                for finding in self.faces(name, member, page):
+                    count += 1
+                    yield finding
+        numbered = [p for p in extracted.pages if p.number is not None]
+        log.info("document scanned: %d pages, %d findings", len(numbered), count)
         yield DocumentRecord(
-            file=name, member=member, pages=len(analysed.extracted.pages), language=analysed.language,
-            languages=analysed.languages, ocr=any(p.source == "ocr" for p in analysed.extracted.pages),
+            file=name, member=member, pages=len({p.number for p in numbered}), language=analysed.language,
+            languages=analysed.languages, ocr=any(p.source == "ocr" for p in extracted.pages),
             findings=count, sha256=hashlib.sha256(data).hexdigest(),
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
+        for entry, code, message in extracted.extra.get("errors", []):
+            yield ErrorRecord(file=name, member=join_member(member, entry), error=code, message=message)
+        for item in extracted.members:
+            path = join_member(member, item.name)
+            if depth + 1 > self.options.limits.max_depth:
+                yield ErrorRecord(file=name, member=path, error=TooDeep.code,
+                                  message=f"containers nested more than {self.options.limits.max_depth} deep")
+                continue
+            yield from self.scan_bytes(item.data, name, path, depth + 1)
 
-    def finding(self, name: str, member: Optional[str], page, det: Detection) -> Finding:
+    def finding(self, name: str, member: Optional[str], page: Page, det: Detection) -> Finding:
         value = page.text[det.start:det.end]
+        box = box_for(page, det.start, det.end)
         return Finding(
             file=name, member=member, page=page.number, entity_type=det.entity_type, score=det.score,
-            start=det.start, end=det.end, bbox=None, page_size=list(page.size) if page.size else None,
+            start=det.start, end=det.end, bbox=list(box) if box else None,
+            page_size=list(page.size) if page.size else None,
             source=page.source, recognizer=det.recognizer, language=det.language,
             text_masked=mask(det.entity_type, value), fingerprint=fingerprint(det.entity_type, value, self.key),
             text=value if self.options.reveal else None,
         )
 
+    def faces(self, name: str, member: Optional[str], page: Page) -> Iterator[Finding]:
+        from scanner.analyze.vision import detect_faces
+
+        image = page.render()
+        for face in detect_faces(image):
+            crop = image.crop(face.box).convert("L").resize((16, 16)).tobytes()
+            yield Finding(
+                file=name, member=member, page=page.number, entity_type=FACE, score=face.score,
+                start=0, end=0, bbox=list(face.box), page_size=list(image.size), source="vision",
+                recognizer="HaarFaceDetector", language=None, text_masked="[face]",
+                fingerprint="hmac-sha256:" + hmac.new(self.key, crop, hashlib.sha256).hexdigest(),
+            )
+
     def scan_path(self, path: Path, display: Optional[str] = None) -> Iterator[Record]:
         name = display or str(path)
+        limits = self.options.limits
         try:
             size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise FileTooLarge(f"the file is {size // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+            if size > limits.max_bytes:
+                raise FileTooLarge(f"the file is {size // (1024 * 1024)} MiB, over the "
+                                   f"{limits.max_bytes // (1024 * 1024)} MiB limit")
             data = path.read_bytes()
         except ScanError as exc:
             yield ErrorRecord(file=name, error=exc.code, message=exc.message)
@@ -114,10 +225,17 @@ class Scanner:
         except OSError as exc:
             yield ErrorRecord(file=name, error=ReadFailed.code, message=f"cannot read the file: {exc.strerror or exc}")
             return
-        yield from self.scan_bytes(data, name)
+        # Records are collected under the deadline, then given out: a file that times out
+        # gives one error record, never half its findings.
+        try:
+            with deadline(self.options.file_timeout_s):
+                records = list(self.scan_bytes(data, name))
+        except FileTimeout as exc:
+            records = [ErrorRecord(file=name, error=exc.code, message=exc.message)]
+        yield from records
 
 
-def walk(paths: Iterable[str]) -> Iterator[Union[Path, ErrorRecord]]:
+def walk(paths) -> Iterator[Union[Path, ErrorRecord]]:
     """Files under the given paths, sorted, each once; unreadable places become error records."""
     for raw in paths:
         path = Path(raw)

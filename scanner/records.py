@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, Field
 
 Source = Literal["text", "pdf-text", "ocr", "vision"]
+FACE = "FACE"  # the one entity found in pixels rather than text
 
 
 class Finding(BaseModel):

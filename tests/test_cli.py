@@ -50,7 +50,7 @@ def test_scan_records(folder_scan):
     assert summary["kind"] == "summary" and summary["findings"] == len(findings)
     assert summary["errors"] == 2 and summary["by_type"]["IBAN_CODE"] >= 80
     errors = {r["file"].rsplit("/", 1)[-1]: r["error"] for r in records if r["kind"] == "error"}
-    assert errors == {"junk.txt": "binary_content", "invoice.pdf": "unsupported_format"}
+    assert errors == {"junk.txt": "binary_content", "invoice.pdf": "corrupt_pdf"}
     finding = findings[0]
     for key in ("file", "member", "page", "entity_type", "score", "start", "end", "bbox", "source",
                 "recognizer", "text_masked", "fingerprint"):

@@ -28,9 +28,13 @@ def test_binary_junk_is_refused():
         extract(junk, "junk.txt")
 
 
-def test_known_binary_formats_get_a_clear_error():
-    with pytest.raises(UnsupportedFormat, match="PDF"):
+def test_content_decides_not_the_name():
+    from scanner.extract.pdf import CorruptPdf
+
+    with pytest.raises(CorruptPdf):  # a (broken) PDF named .txt is read as a PDF
         extract(b"%PDF-1.7\n...", "invoice.txt")
+    with pytest.raises(UnsupportedFormat, match="legacy Office"):
+        extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.doc")
 
 
 def test_html_visible_text_and_source_mapping():

@@ -1,0 +1,81 @@
+"""Images: PNG, JPEG, TIFF (every frame), GIF, BMP, WebP, read with Pillow and OCR'd.
+
+EXIF orientation is applied first, so boxes refer to the image as a person sees
+it. Pillow's decompression-bomb guard is set from ``Limits.max_pixels`` and its
+warning is an error here: a 35,000-pixel-wide "scan" is refused, not decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from scanner.errors import ScanError
+from scanner.extract import Extracted, Limits, Page
+from scanner.extract import ocr
+
+
+class ImageTooLarge(ScanError):
+    code = "image_too_large"
+
+
+class CorruptImage(ScanError):
+    code = "corrupt_image"
+
+
+def open_image(data: bytes, limits: Limits) -> Image.Image:
+    """Open and check an image without decoding more pixels than the limit allows."""
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageTooLarge(f"the image has more than {limits.max_pixels:,} pixels") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise CorruptImage(f"the image cannot be read ({type(exc).__name__})") from exc
+    if width * height > limits.max_pixels:
+        raise ImageTooLarge(f"the image is {width} x {height} pixels, over the {limits.max_pixels:,} limit")
+    return image
+
+
+def frames(image: Image.Image, limits: Limits):
+    """Each frame upright and in RGB or grey, decoded within the limits."""
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index >= limits.max_pages:
+            break
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                upright = ImageOps.exif_transpose(frame.copy())
+                if upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                upright.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ImageTooLarge(f"frame {index + 1} has more than {limits.max_pixels:,} pixels") from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            if index == 0:
+                raise CorruptImage(f"the image cannot be decoded ({type(exc).__name__}: truncated or damaged)") from exc
+            break  # later frames damaged: keep what was read
+        yield upright
+
+
+def extract_image(data: bytes, name: str, limits: Limits = Limits()) -> Extracted:
+    image = open_image(data, limits)
+    pages = []
+    for number, frame in enumerate(frames(image, limits), start=1):
+        result = ocr.read(frame, limits.ocr_timeout_s)
+        pages.append(Page(result.text, number=number, source="ocr", size=frame.size, words=result.words,
+                          render=lambda index=number - 1: frame_at(data, index, limits)))
+    return Extracted(pages=pages, kind="image", extra={"format": image.format})
+
+
+def frame_at(data: bytes, index: int, limits: Limits = Limits()) -> Image.Image:
+    """Decode one frame again (pages keep a way to redraw their image, not the image)."""
+    for number, frame in enumerate(frames(open_image(data, limits), limits)):
+        if number == index:
+            return frame
+    raise CorruptImage(f"frame {index + 1} is gone")

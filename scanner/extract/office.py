@@ -1,0 +1,271 @@
+"""Office documents: Word (.docx), Excel (.xlsx), OpenDocument text (.odt).
+
+Each is a zip package, checked entry by entry against Limits before anything
+is parsed (scanner/extract/ziplimits.py); a password-protected file (an OLE
+"EncryptedPackage", or an ODF manifest with encryption data) is
+``encrypted_document``, a truncated or damaged one ``corrupt_document``.
+
+- .docx: pages ``body``, ``headers``, ``footers``, ``footnotes``, ``endnotes``,
+  ``comments``, ``metadata`` (scanner/extract/wordml.py says how offsets map to
+  the XML text nodes); embedded files (``word/embeddings/``) are members,
+  unwrapped from their OLE envelope.
+- .xlsx: one page per worksheet (hidden ones too), a row per line, cells
+  separated by tabs, cached values rather than formulas; ``extra["cells"]``
+  maps page spans back to cell coordinates; then a ``metadata`` page.
+- .odt: pages ``body``, ``headers`` (headers and footers of the page styles),
+  ``metadata``; read with lxml (already needed for .docx), extraction only.
+
+>>> import io, docx
+>>> document = docx.Document()
+>>> _ = document.add_paragraph("Madame Anne Dupont")
+>>> buffer = io.BytesIO(); document.save(buffer)
+>>> extract_docx(buffer.getvalue(), "a.docx", Limits()).pages[0].text
+'Madame Anne Dupont\\n'
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from typing import List, Optional, Tuple
+
+from lxml import etree
+
+from scanner.errors import ScanError, UnsupportedFormat
+from scanner.extract import Extracted, Limits, Page
+from scanner.extract.errors import CorruptDocument, EncryptedDocument
+from scanner.extract.members import Members
+from scanner.extract.ole_embed import unwrap
+from scanner.extract.wordml import layout, parse_xml
+from scanner.extract.ziplimits import check_package, open_zip
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EMBEDDINGS = "word/embeddings/"
+
+
+def open_package(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
+    """The zip of an Office file, or the ScanError that says why it cannot be read."""
+    if data.startswith(OLE_MAGIC):
+        if _is_encrypted_ooxml(data):
+            raise EncryptedDocument(f"the {what} is password-protected; it cannot be scanned without the password")
+        raise UnsupportedFormat(f"this is an old binary Office file (.doc/.xls), not a {what} in the current format")
+    archive = open_zip(data, CorruptDocument)
+    check_package(archive, limits, f"the {what} has encrypted parts; it cannot be scanned without the password")
+    return archive
+
+
+def _is_encrypted_ooxml(data: bytes) -> bool:
+    """Office saves a password-protected .docx/.xlsx as an OLE file holding EncryptionInfo and EncryptedPackage."""
+    import olefile  # comes with extract-msg
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except Exception:  # noqa: BLE001 - a damaged OLE file is simply not an encrypted package
+        return False
+
+
+def _guarded(reader, data: bytes, name: str, limits: Limits, what: str) -> Extracted:
+    """Anything but a ScanError from a parser on hostile bytes becomes corrupt_document."""
+    try:
+        return reader(data, limits)
+    except ScanError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
+        raise CorruptDocument(f"the {what} is damaged and could not be read") from exc
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+def extract_docx(data: bytes, name: str, limits: Limits) -> Extracted:
+    """A .docx (or .docm/.dotx): labelled pages, embedded files as members."""
+    return _guarded(_docx, data, name, limits, "Word document")
+
+
+def _docx(data: bytes, limits: Limits) -> Extracted:
+    archive = open_package(data, limits, "Word document")
+    pages, _ = layout(archive)
+    bag = Members(limits)
+    embeddings = []
+    for info in archive.infolist():
+        if info.filename.startswith(EMBEDDINGS) and not info.is_dir():
+            member_name, blob = unwrap(archive.read(info), info.filename)
+            stored = bag.add(member_name, blob)
+            embeddings.append({"part": info.filename, "member": stored})
+    return Extracted(pages=[Page(p.text, number=None, source="text", label=p.label) for p in pages], kind="docx",
+                     members=bag.members,
+                     extra={"labels": [p.label for p in pages], "embeddings": embeddings, "errors": bag.errors})
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+def extract_xlsx(data: bytes, name: str, limits: Limits) -> Extracted:
+    """A .xlsx/.xlsm: one page per worksheet, rows as tab-separated lines, then the properties."""
+    return _guarded(_xlsx, data, name, limits, "Excel workbook")
+
+
+def _xlsx(data: bytes, limits: Limits) -> Extracted:
+    from openpyxl import load_workbook  # only workbooks need it
+
+    open_package(data, limits, "Excel workbook")
+    # read_only streams the sheets; data_only gives the values Excel last computed, not the formulas.
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    pages: List[Page] = []
+    cells: List[List[Tuple[int, int, str]]] = []
+    errors = []
+    try:
+        for number, sheet in enumerate(workbook.worksheets, 1):
+            if number > limits.max_pages:
+                errors.append((sheet.title, "container_limit",
+                               f"the workbook has more than {limits.max_pages} sheets; the rest were not scanned"))
+                break
+            text, spans, complete = _sheet_text(sheet, limits.max_bytes)
+            if not complete:
+                errors.append((sheet.title, "file_too_large",
+                               "this sheet holds more text than the size limit; only its beginning was scanned"))
+            pages.append(Page(text, number=number, source="text", label=f"sheet: {sheet.title}"))
+            cells.append(spans)
+        metadata = _properties_text(workbook.properties)
+    finally:
+        workbook.close()
+    if metadata:
+        pages.append(Page(metadata, number=None, source="text", label="metadata"))
+    return Extracted(pages=pages, kind="xlsx", extra={"cells": cells, "errors": errors})
+
+
+def _sheet_text(sheet, max_chars: int) -> Tuple[str, List[Tuple[int, int, str]], bool]:
+    lines: List[str] = []
+    spans: List[Tuple[int, int, str]] = []
+    length = 0
+    for row in sheet.iter_rows():
+        fields: List[str] = []
+        position = length
+        for cell in row:
+            value = _cell_text(cell.value)
+            if value and getattr(cell, "coordinate", None):
+                spans.append((position, position + len(value), cell.coordinate))
+            fields.append(value)
+            position += len(value) + 1
+        while fields and not fields[-1]:
+            fields.pop()
+        line = "\t".join(fields) + "\n"
+        if length + len(line) > max_chars:
+            return "".join(lines), [s for s in spans if s[1] <= length], False
+        lines.append(line)
+        length += len(line)
+    return "".join(lines), spans, True
+
+
+def _cell_text(value) -> str:
+    """What a reader sees: 12 not 12.0, a date without a midnight time, line breaks as spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _properties_text(properties) -> str:
+    fields = (("author", properties.creator), ("last modified by", properties.lastModifiedBy),
+              ("title", properties.title), ("subject", properties.subject), ("keywords", properties.keywords),
+              ("comments", properties.description), ("category", properties.category))
+    return "".join(f"{label}: {' '.join(str(value).split())}\n" for label, value in fields if value and str(value).strip())
+
+
+# --- OpenDocument -------------------------------------------------------------------------------
+
+_ODF = {
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
+}
+
+
+def _q(prefix: str, tag: str) -> str:
+    return f"{{{_ODF[prefix]}}}{tag}"
+
+
+_ODF_BREAKS = {_q("text", "p"): "\n", _q("text", "h"): "\n", _q("table", "table-cell"): "\t",
+               _q("table", "table-row"): "\n", _q("text", "list-item"): ""}
+_ODF_META = (("author", _q("dc", "creator")), ("first author", _q("meta", "initial-creator")),
+             ("title", _q("dc", "title")), ("subject", _q("dc", "subject")), ("keywords", _q("meta", "keyword")),
+             ("comments", _q("dc", "description")))
+
+
+def extract_odt(data: bytes, name: str, limits: Limits) -> Extracted:
+    """An OpenDocument text: body (with annotations and tracked changes), headers/footers, properties."""
+    return _guarded(_odt, data, name, limits, "OpenDocument file")
+
+
+def _odt(data: bytes, limits: Limits) -> Extracted:
+    archive = open_zip(data, CorruptDocument)
+    names = set(archive.namelist())
+    if "content.xml" not in names:
+        raise CorruptDocument("this is not an OpenDocument file: it has no content.xml")
+    if "META-INF/manifest.xml" in names and archive.getinfo("META-INF/manifest.xml").file_size < limits.max_bytes:
+        manifest = parse_xml(archive.read("META-INF/manifest.xml"), "META-INF/manifest.xml")
+        if next(manifest.iter(_q("manifest", "encryption-data")), None) is not None:
+            raise EncryptedDocument("the OpenDocument file is password-protected; "
+                                    "it cannot be scanned without the password")
+    check_package(archive, limits, "the OpenDocument file has encrypted parts")
+    content = parse_xml(archive.read("content.xml"), "content.xml")
+    pages = [("body", "".join(_odf_text(body) for body in content.iter(_q("office", "body"))))]
+    if "styles.xml" in names:
+        styles = parse_xml(archive.read("styles.xml"), "styles.xml")
+        headers = [el for el in styles.iter() if isinstance(el.tag, str) and el.tag.startswith(f"{{{_ODF['style']}}}")
+                   and el.tag.split("}")[1] in ("header", "footer", "header-left", "footer-left", "header-first",
+                                                "footer-first")]
+        pages.append(("headers", "".join(_odf_text(el) for el in headers)))
+    if "meta.xml" in names:
+        pages.append(("metadata", _odf_meta(parse_xml(archive.read("meta.xml"), "meta.xml"))))
+    return Extracted(pages=[Page(text, number=None, source="text", label=label) for label, text in pages if text.strip()],
+                     kind="odt")
+
+
+def _odf_text(root: etree._Element) -> str:
+    """Visible text: spans and links inline, ``text:s`` as spaces, a paragraph or row per line."""
+    out: List[str] = []
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag
+        if not isinstance(tag, str):  # an XML comment or processing instruction: only its tail is text
+            if event == "end" and element.tail:
+                out.append(element.tail)
+            continue
+        if event == "start":
+            if tag == _q("text", "s"):
+                out.append(" " * _count(element.get(_q("text", "c"))))
+            elif tag == _q("text", "tab"):
+                out.append("\t")
+            elif tag == _q("text", "line-break"):
+                out.append("\n")
+            elif element.text:
+                out.append(element.text)
+        else:
+            out.append(_ODF_BREAKS.get(tag, ""))
+            if element is not root and element.tail:
+                out.append(element.tail)
+    return "".join(out)
+
+
+def _count(value: Optional[str]) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))  # a hostile c="10000000000" must not cost gigabytes
+    except ValueError:
+        return 1
+
+
+def _odf_meta(meta: etree._Element) -> str:
+    lines = [f"{label}: {' '.join(el.text.split())}\n"
+             for label, tag in _ODF_META for el in meta.iter(tag) if el.text and el.text.strip()]
+    lines += [f"{el.get(_q('meta', 'name')) or 'property'}: {' '.join(el.text.split())}\n"
+              for el in meta.iter(_q("meta", "user-defined")) if el.text and el.text.strip()]
+    return "".join(lines)
