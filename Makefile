@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # OCR and PDF tools used by the scanner (Tesseract with the four languages of our documents).
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
-                   tesseract-ocr-eng poppler-utils
+                   tesseract-ocr-eng poppler-utils fonts-dejavu-core
 
 .PHONY: demo test eval bench variants install system-deps samples lock clean
 
@@ -16,9 +16,12 @@ test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 eval: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[compare]'
 	$(BIN)/python -m tools.evaluate --out docs/eval.md
+	$(BIN)/python -m tools.evaluate_documents --out docs/eval-documents.md
 
 bench: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[compare]'
 	$(BIN)/python -m tools.bench --out docs/bench.md
 
 variants: install
@@ -26,7 +29,9 @@ variants: install
 	$(BIN)/python -m tools.person_variants
 
 samples: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[samples]'
 	$(BIN)/python sample_docs/generate.py
+	$(BIN)/python sample_docs/render.py
 
 install: system-deps $(STAMP)
 
@@ -53,6 +58,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Re-pin every installed package after a dependency change in pyproject.toml.
 lock: install
+	$(BIN)/pip install -q -e '.[test,compare,samples,research]'
 	(echo "# Every Python package piiscan installs, pinned (make lock regenerates it from .venv)."; \
 	 $(BIN)/pip freeze --exclude-editable | grep -v '^piiscan') > constraints.txt
 

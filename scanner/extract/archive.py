@@ -37,7 +37,8 @@ from scanner.extract.errors import ArchiveBomb, ContainerLimit, CorruptArchive, 
 from scanner.extract.members import Members, mib
 from scanner.extract.ziplimits import RATIO_FLOOR, entry_problem, open_zip, read_entry
 
-_DECOMPRESSORS = ((b"\x1f\x8b", gzip.GzipFile), (b"BZh", bz2.BZ2File), (b"\xfd7zXZ\x00", lzma.LZMAFile))
+_DECOMPRESSORS = ((b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw)), (b"BZh", bz2.BZ2File),
+                  (b"\xfd7zXZ\x00", lzma.LZMAFile))
 _STREAM_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError)
 
 
@@ -91,7 +92,7 @@ class _CountingReader(io.RawIOBase):
 def _decompressed(data: bytes, limits: Limits) -> _CountingReader:
     for magic, opener in _DECOMPRESSORS:
         if data.startswith(magic):
-            return _CountingReader(opener(fileobj=io.BytesIO(data)), len(data), limits)
+            return _CountingReader(opener(io.BytesIO(data)), len(data), limits)
     reader = _CountingReader(io.BytesIO(data), len(data), limits)
     reader.bomb_at = None  # an uncompressed tar is never larger than itself
     return reader

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from scanner.errors import ScanError
 from scanner.extract import Extracted, Limits, Page
@@ -44,13 +44,16 @@ def open_image(data: bytes, limits: Limits) -> Image.Image:
 
 def frames(image: Image.Image, limits: Limits):
     """Each frame upright and in RGB or grey, decoded within the limits."""
-    for index, frame in enumerate(ImageSequence.Iterator(image)):
-        if index >= limits.max_pages:
-            break
+    index = 0
+    while index < limits.max_pages:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                upright = ImageOps.exif_transpose(frame.copy())
+                try:
+                    image.seek(index)
+                except EOFError:
+                    return  # no more frames
+                upright = ImageOps.exif_transpose(image.copy())
                 if upright.mode not in ("RGB", "L"):
                     upright = upright.convert("RGB")
                 upright.load()
@@ -59,8 +62,9 @@ def frames(image: Image.Image, limits: Limits):
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             if index == 0:
                 raise CorruptImage(f"the image cannot be decoded ({type(exc).__name__}: truncated or damaged)") from exc
-            break  # later frames damaged: keep what was read
+            return  # a later frame is damaged: keep what was read
         yield upright
+        index += 1
 
 
 def extract_image(data: bytes, name: str, limits: Limits = Limits()) -> Extracted:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from typing import List, Optional, Tuple
 
@@ -34,11 +35,11 @@ from lxml import etree
 
 from scanner.errors import ScanError, UnsupportedFormat
 from scanner.extract import Extracted, Limits, Page
-from scanner.extract.errors import CorruptDocument, EncryptedDocument
+from scanner.extract.errors import CorruptDocument, EncryptedDocument, UnreadableMember
 from scanner.extract.members import Members
 from scanner.extract.ole_embed import unwrap
 from scanner.extract.wordml import layout, parse_xml
-from scanner.extract.ziplimits import check_package, open_zip
+from scanner.extract.ziplimits import check_package, open_zip, read_entry
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EMBEDDINGS = "word/embeddings/"
@@ -90,7 +91,11 @@ def _docx(data: bytes, limits: Limits) -> Extracted:
     embeddings = []
     for info in archive.infolist():
         if info.filename.startswith(EMBEDDINGS) and not info.is_dir():
-            member_name, blob = unwrap(archive.read(info), info.filename)
+            try:
+                member_name, blob = unwrap(read_entry(archive, info), info.filename)
+            except UnreadableMember as exc:  # one damaged object must not hide the document's text
+                bag.error(info.filename, exc.code, exc.message)
+                continue
             stored = bag.add(member_name, blob)
             embeddings.append({"part": info.filename, "member": stored})
     return Extracted(pages=[Page(p.text, number=None, source="text", label=p.label) for p in pages], kind="docx",
@@ -194,8 +199,9 @@ def _q(prefix: str, tag: str) -> str:
     return f"{{{_ODF[prefix]}}}{tag}"
 
 
-_ODF_BREAKS = {_q("text", "p"): "\n", _q("text", "h"): "\n", _q("table", "table-cell"): "\t",
-               _q("table", "table-row"): "\n", _q("text", "list-item"): ""}
+_ODF_PARAGRAPHS = {_q("text", "p"), _q("text", "h")}
+_ODF_BREAKS = {_q("table", "table-cell"): "\t", _q("table", "table-row"): "\n"}
+_SPACES = re.compile(r"[ \t\r\n]+")
 _ODF_META = (("author", _q("dc", "creator")), ("first author", _q("meta", "initial-creator")),
              ("title", _q("dc", "title")), ("subject", _q("dc", "subject")), ("keywords", _q("meta", "keyword")),
              ("comments", _q("dc", "description")))
@@ -232,28 +238,53 @@ def _odt(data: bytes, limits: Limits) -> Extracted:
 
 
 def _odf_text(root: etree._Element) -> str:
-    """Visible text: spans and links inline, ``text:s`` as spaces, a paragraph or row per line."""
+    """Visible text: spans and links inline, ``text:s`` as spaces, a paragraph or table row per line.
+
+    Whitespace between paragraphs is layout of the XML file, not text; inside a
+    paragraph a run of whitespace is one space (the ODF rule).
+    """
     out: List[str] = []
+    depth = 0  # open paragraphs and headings
+
+    def add(text: Optional[str]) -> None:
+        if text and depth:
+            out.append(_SPACES.sub(" ", text))
+        elif text and text.strip():
+            out.append(text.strip())
+
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
         if not isinstance(tag, str):  # an XML comment or processing instruction: only its tail is text
-            if event == "end" and element.tail:
-                out.append(element.tail)
+            if event == "end" and element is not root:
+                add(element.tail)
             continue
         if event == "start":
+            if tag in _ODF_PARAGRAPHS:
+                depth += 1
             if tag == _q("text", "s"):
                 out.append(" " * _count(element.get(_q("text", "c"))))
             elif tag == _q("text", "tab"):
                 out.append("\t")
             elif tag == _q("text", "line-break"):
                 out.append("\n")
-            elif element.text:
-                out.append(element.text)
+            else:
+                add(element.text)
+            continue
+        if tag in _ODF_PARAGRAPHS:
+            depth -= 1
+            out.append("" if _last_in_cell(element) else "\n")
         else:
             out.append(_ODF_BREAKS.get(tag, ""))
-            if element is not root and element.tail:
-                out.append(element.tail)
+        if element is not root:
+            add(element.tail)
     return "".join(out)
+
+
+def _last_in_cell(paragraph: etree._Element) -> bool:
+    """A cell's last paragraph ends with the cell's tab, so a table row reads as one line."""
+    parent = paragraph.getparent()
+    return parent is not None and parent.tag == _q("table", "table-cell") and not any(
+        sibling.tag in _ODF_PARAGRAPHS for sibling in paragraph.itersiblings())
 
 
 def _count(value: Optional[str]) -> int:

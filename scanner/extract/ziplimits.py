@@ -31,6 +31,9 @@ from scanner.extract.members import mib
 
 # Below this size a high ratio costs nothing and is normal (a sparse sheet, a log full of repeats).
 RATIO_FLOOR = 1024 * 1024
+# Office packages hold pictures and XML that legitimately shrink 100-300 times (an EMF drawing of
+# 1.4 MiB in 5 KiB): their entries are judged on absolute sizes, the ratio only for the very large.
+PACKAGE_RATIO_FLOOR = 16 * 1024 * 1024
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError,
                 zipfile.LargeZipFile)
 
@@ -43,13 +46,13 @@ def open_zip(data: bytes, error: Type[Exception]) -> zipfile.ZipFile:
         raise error("the file is not a complete zip container: it is damaged or truncated") from exc
 
 
-def entry_problem(info: zipfile.ZipInfo, limits: Limits) -> Optional[Tuple[str, str]]:
+def entry_problem(info: zipfile.ZipInfo, limits: Limits, ratio_floor: int = RATIO_FLOOR) -> Optional[Tuple[str, str]]:
     """(code, message) when the entry must not be read, judged on its declared sizes only."""
     if info.flag_bits & 0x1:
         return EncryptedDocument.code, "this entry is encrypted (password-protected); not scanned"
     if info.file_size > limits.max_bytes:
         return FileTooLarge.code, f"this entry unpacks to {mib(info.file_size)}, over the {mib(limits.max_bytes)} limit"
-    if info.file_size > RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+    if info.file_size > ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
         return ArchiveBomb.code, (f"this entry unpacks to {mib(info.file_size)} from {info.compress_size} bytes "
                                   f"(over {limits.max_ratio} times its size): a zip bomb; not unpacked")
     return None
@@ -75,7 +78,7 @@ def check_package(archive: zipfile.ZipFile, limits: Limits, encrypted_message: s
     """An Office/OpenDocument package is read whole: any entry that must not be read fails the file."""
     total = 0
     for info in archive.infolist():
-        problem = entry_problem(info, limits)
+        problem = entry_problem(info, limits, PACKAGE_RATIO_FLOOR)
         total += info.file_size
         if problem is None:
             continue

@@ -10,7 +10,9 @@ from typing import List
 
 from scanner.analyze.engine import Detection
 from scanner.errors import ScanError
-from scanner.pipeline import Scanner
+from scanner.pipeline import Scanner, box_for
+from scanner.records import FACE
+from scanner.redact.pixels import Covers, redact_image, redact_pdf
 from scanner.privacy import normalise
 from scanner.redact.text import map_to_source, redact_text
 
@@ -40,25 +42,69 @@ def propagate(text: str, detections: List[Detection]) -> List[Detection]:
     return sorted(detections + extra, key=lambda d: d.start)
 
 
-def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str) -> tuple[bytes, dict]:
+def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth: int = 0) -> tuple[bytes, dict]:
+    """The redacted file and a summary; raises RedactionLeak when verification finds a value."""
     analysed = scanner.analyse(data, name)
     extracted = analysed.extracted
-    page = extracted.pages[0]
-    detections = propagate(page.text, analysed.detections[0])
-    if extracted.kind == "html":
-        source = redact_text(extracted.extra["raw"], map_to_source(extracted.extra["pieces"], detections),
+    detections = [propagate(page.text, dets) for page, dets in zip(extracted.pages, analysed.detections)]
+    counts: dict[str, int] = {}
+    for dets in detections:
+        for det in dets:
+            counts[det.entity_type] = counts.get(det.entity_type, 0) + 1
+    kind = extracted.kind
+    if kind == "html":
+        source = redact_text(extracted.extra["raw"], map_to_source(extracted.extra["pieces"], detections[0]),
                              operator, scanner.key)
-    elif extracted.kind == "text":
-        source = redact_text(page.text, detections, operator, scanner.key)
+        output = source.encode(extracted.encoding or "utf-8")
+    elif kind == "text":
+        output = redact_text(extracted.pages[0].text, detections[0], operator, scanner.key).encode(
+            extracted.encoding or "utf-8")
+    elif kind in ("image", "pdf"):
+        covers = _covers(scanner, extracted, detections, counts)
+        if kind == "image":
+            output = redact_image(extracted, covers)
+        else:
+            output = redact_pdf(data, extracted, covers, scanner.options.limits)
+    elif kind == "docx":
+        from scanner.redact.office import redact_docx
+
+        output = redact_docx(data, extracted, detections, operator, scanner.key)
+    elif kind == "eml":
+        from scanner.redact.email import redact_eml
+
+        def redact_member(filename: str, content: bytes):
+            try:
+                return redact_bytes(scanner, content, filename, operator, depth + 1)[0]
+            except ScanError:
+                return None  # a part we cannot redact is dropped, never passed on as it was
+
+        output = redact_eml(data, extracted, detections, operator, scanner.key, redact_member)
     else:
-        raise RedactionRefused(f"redaction of {extracted.kind} documents is not supported yet")
-    output = source.encode(extracted.encoding or "utf-8")
-    by_type: dict[str, int] = {}
-    for det in detections:
-        by_type[det.entity_type] = by_type.get(det.entity_type, 0) + 1
-    values = {(d.entity_type, page.text[d.start:d.end]) for d in detections}
+        raise RedactionRefused(f"redaction of {kind} files is not supported yet")
+    values = {(d.entity_type, page.text[d.start:d.end])
+              for page, dets in zip(extracted.pages, detections) for d in dets}
     verify(scanner, output, name, values)
-    return output, {"findings": len(detections), "by_type": dict(sorted(by_type.items()))}
+    return output, {"findings": sum(counts.values()), "by_type": dict(sorted(counts.items()))}
+
+
+def _covers(scanner: Scanner, extracted, detections, counts: dict) -> Covers:
+    """Boxes to cover per page: every finding with geometry, and faces."""
+    from scanner.analyze.vision import detect_faces
+
+    covers: Covers = {}
+    for page, dets in zip(extracted.pages, detections):
+        if page.number is None or not page.size:
+            continue  # metadata, forms, attachments: not carried into the rebuilt file
+        for det in dets:
+            box = box_for(page, det.start, det.end)
+            if box:
+                covers.setdefault(page.number, []).append((box, page.size))
+        if scanner.options.faces and page.render is not None:
+            image = page.render()
+            for face in detect_faces(image):
+                covers.setdefault(page.number, []).append((face.box, image.size))
+                counts[FACE] = counts.get(FACE, 0) + 1
+    return covers
 
 
 def verify(scanner: Scanner, output: bytes, name: str, values: set) -> None:

@@ -78,6 +78,7 @@ def redact_eml(data: bytes, extracted: Extracted, detections: List[List[Detectio
             texts.append((leaf.part, *_propagated(leaf.part, values, operator, key)))
     note = _note(removed)
     for part, subtype, text in texts:
+        part.clear_content()
         part.set_content(_with_note(text, subtype, note), subtype=subtype, charset="utf-8")
     if note and not texts:
         _attach_note(msg, note)
@@ -117,16 +118,32 @@ def _replace_members(msg: EmailMessage, by_path: dict, extracted: Extracted, fie
     return len(removals)
 
 
-def _set_member(part: EmailMessage, data: bytes, filename: str) -> None:
-    disposition = part.get_content_disposition() or "attachment"
+def _set_member(part: EmailMessage, data: bytes, filename: Optional[str]) -> None:
+    """The part's content replaced, its role kept: an inline picture of an HTML body stays inline
+    (same Content-ID, no made-up file name), an attachment keeps its (redacted) name."""
+    disposition = part.get_content_disposition()
     cid = part.get("Content-ID")
-    if part.get_content_type() == "message/rfc822":
+    ctype = part.get_content_type()
+    maintype, subtype = ctype.split("/", 1)
+    as_text = maintype in ("multipart", "message") and ctype != "message/rfc822"
+    if as_text:  # a delivery report or a broken multipart was scanned as text: it stays a named text file
+        maintype, subtype, disposition = "text", "plain", "attachment"
+    elif not _has_filename(part):
+        filename = None
+    elif disposition is None:
+        disposition = "attachment"
+    part.clear_content()  # set_content refuses a part still typed multipart
+    if ctype == "message/rfc822":
         part.set_content(parse(data), disposition=disposition, filename=filename)
-        return
-    maintype, subtype = part.get_content_type().split("/", 1)
-    if maintype in ("multipart", "message"):  # a delivery report or a broken multipart was scanned as text
-        maintype, subtype = "text", "plain"
-    part.set_content(data, maintype, subtype, disposition=disposition, filename=filename, cid=cid)
+    else:
+        part.set_content(data, maintype, subtype, disposition=disposition, filename=filename, cid=cid)
+
+
+def _has_filename(part: EmailMessage) -> bool:
+    try:
+        return bool(part.get_filename())
+    except Exception:  # noqa: BLE001 - a broken parameter: the made-up name is used
+        return False
 
 
 def _propagated(part: EmailMessage, values: set, operator: str, key: bytes) -> Tuple[str, str]:

@@ -60,7 +60,10 @@ def find_values(text: str, values: Iterable[Tuple[str, str]], min_length: int = 
         words = value.split()
         if len(value.strip()) < min_length or not words:
             continue
-        pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+        # Whole words only: "Anne" must not eat the start of "Annette".
+        before = r"(?<!\w)" if value.strip()[0].isalnum() else ""
+        after = r"(?!\w)" if value.strip()[-1].isalnum() else ""
+        pattern = re.compile(before + r"\s+".join(re.escape(word) for word in words) + after)
         for match in pattern.finditer(text):
             s, e = match.span()
             if all(e <= d.start or d.end <= s for d in found):

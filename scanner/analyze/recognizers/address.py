@@ -56,7 +56,7 @@ _NOT_STREETS = (
 
 _SHAPES = (
     ("street, number, postcode, town", 0.85, re.compile(
-        rf"(?<![\w]){STREET}\s+{NUMBER}{_BOX}{_SEP}(?:{_BE_POSTCODE}|{_FOREIGN_POSTCODE})\s+{_TOWN}")),
+        rf"(?<![\w]){STREET}\s+{NUMBER}{_BOX}{_SEP}(?:{_BE_POSTCODE}|{_FOREIGN_POSTCODE}),?\s+{_TOWN}")),
     ("number, street, postcode, town", 0.85, re.compile(
         rf"(?<![\w])\d{{1,4}}(?:\s?bis|\s?ter)?,?\s+(?i:rue|avenue|boulevard|place|chemin|allée|impasse|quai)\s+{_NAME}"
         rf"{_SEP}(?:{_FOREIGN_POSTCODE}|{_BE_POSTCODE})\s+{_TOWN}")),
