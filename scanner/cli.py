@@ -65,7 +65,7 @@ def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="piiscan: %(levelname)s: %(message)s")
     # Presidio and spaCy log at INFO about their own loading; keep the terminal readable.
-    for name in ("presidio-analyzer", "presidio-anonymizer", "spacy"):
+    for name in ("presidio-analyzer", "presidio-anonymizer", "spacy", "extract_msg", "pypdf", "PIL"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

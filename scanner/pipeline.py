@@ -189,8 +189,8 @@ class Scanner:
         value = page.text[det.start:det.end]
         box = box_for(page, det.start, det.end)
         return Finding(
-            file=name, member=member, page=page.number, entity_type=det.entity_type, score=det.score,
-            start=det.start, end=det.end, bbox=list(box) if box else None,
+            file=name, member=member, page=page.number, part=page.label, entity_type=det.entity_type,
+            score=det.score, start=det.start, end=det.end, bbox=list(box) if box else None,
             page_size=list(page.size) if page.size else None,
             source=page.source, recognizer=det.recognizer, language=det.language,
             text_masked=mask(det.entity_type, value), fingerprint=fingerprint(det.entity_type, value, self.key),

@@ -15,6 +15,8 @@ class Finding(BaseModel):
     file: str
     member: Optional[str] = None
     page: Optional[int] = None
+    # Which part of a document without pages: "metadata", "headers", "comments", "form", ...
+    part: Optional[str] = None
     entity_type: str
     score: float
     start: int

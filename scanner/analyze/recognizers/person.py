@@ -57,6 +57,7 @@ _LABELS = (
     r"naam|volledige\s+naam|voornaam|achternaam|rekeninghouder|debiteur|contactpersoon|op\s+naam\s+van|"
     r"name|vorname|nachname|kontoinhaber(?:in)?|schuldner(?:in)?|ansprechpartner(?:in)?|"
     r"full\s+name|first\s+name|last\s+name|surname|account\s+holder|debtor|contact|attn\.?|"
+    r"author|auteur|auteurs?|last\s+modified\s+by|modified\s+by|manager|creator|verfasser|autor|"
     r"à\s+l'attention\s+de|a\s+l'attention\s+de|t\.a\.v\.|z\.\s?hd\.?)|"
     r"Client|Klant|Kunde|Customer|From|Van|Von|De|To|Aan|An|À|Cc"  # short ones: capitalised only
 )
