@@ -23,6 +23,7 @@ eval: install
 bench: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[compare]'
 	$(BIN)/python -m tools.bench --out docs/bench.md
+	$(BIN)/python -m tools.bench_documents --out docs/bench-documents.md
 
 variants: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[research]'
