@@ -248,6 +248,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"| presidio-image-redactor | {t.recall:.3f} | {t.precision:.3f} | {ta.recall:.3f} | "
             f"{sum(theirs['seconds'].values()):.1f} |",
         ]
+    from tools.realdata_report import report as realdata
+
+    sections += realdata()
     write_report("\n".join(sections) + "\n", args.out)
     return 0
 

@@ -48,8 +48,12 @@ class EntityArtifacts(NlpArtifacts):
         self.language = language
 
 
+MAX_BLOCK = 4000  # characters per spaCy doc: its memory grows with the length of one doc
+BATCH = 16  # docs per spaCy batch: at most 64,000 characters in flight (about 100 MB)
+
+
 def ner_blocks(text: str) -> List[Tuple[int, int]]:
-    """Runs of consecutive lines with at least two name-shaped words."""
+    """Runs of consecutive lines with at least two name-shaped words, at most MAX_BLOCK long."""
     blocks: List[Tuple[int, int]] = []
     for line in _LINE.finditer(text):
         if not line.group(0):
@@ -63,7 +67,7 @@ def ner_blocks(text: str) -> List[Tuple[int, int]]:
                     break
         if shaped < 2:
             continue
-        if blocks and blocks[-1][1] == line.start():
+        if blocks and blocks[-1][1] == line.start() and line.end() - blocks[-1][0] <= MAX_BLOCK:
             blocks[-1] = (blocks[-1][0], line.end())
         else:
             blocks.append((line.start(), line.end()))
@@ -116,7 +120,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         entities: List[List[Entity]] = [[] for _ in texts]
         if pieces:
             nlp = self.nlp[self.languages[0]]
-            for (index, offset, _), doc in zip(pieces, nlp.pipe((p[2] for p in pieces), batch_size=64)):
+            for (index, offset, _), doc in zip(pieces, nlp.pipe((p[2] for p in pieces), batch_size=BATCH)):
                 entities[index].extend(
                     Entity(self.labels[ent.label_], offset + ent.start_char, offset + ent.end_char)
                     for ent in doc.ents if ent.label_ in self.labels)
