@@ -36,6 +36,17 @@ def env(tmp_path):
     return {**os.environ, "PIISCAN_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(ROOT)}
 
 
+LETTERS = REALDATA / "letters_emails"
+BAD = REALDATA / "bad_inputs"
+
+
+def real(path: Path) -> bytes:
+    """A file of ../shared/realdata, or a skip when the shared folder is not beside the repository."""
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the shared folder is laid beside the repository)")
+    return path.read_bytes()
+
+
 def vectors(name: str) -> list[str]:
     path = VECTORS / name
     if not path.exists():

@@ -12,7 +12,6 @@ its own Tesseract pass) for comparison. Writes docs/eval-documents.md.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -21,18 +20,14 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from tools.evaluate import SAMPLES, Counts, write_report
+from tools.evaluate import load_truth as load_text_truth
 
 DOC_TRUTH = SAMPLES / "documents_truth.jsonl"
 IMAGE_FOLDERS = ("scans", "photos", "faces")
 
 
 def load_truth(path: Path = DOC_TRUTH) -> Dict[str, List[dict]]:
-    by_file: Dict[str, List[dict]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            by_file[item["file"]].append(item)
-    return dict(by_file)
+    return load_text_truth(path)
 
 
 def iou(a, b) -> float:

@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 from scanner.errors import ScanError
 from scanner.extract import Extracted, Limits, Member, Page, Word
 from scanner.extract import ocr
+from scanner.extract.errors import EncryptedDocument
 
 log = logging.getLogger(__name__)
 GEOMETRY_DPI = 200
@@ -32,10 +33,6 @@ MIN_LETTERS = 20  # fewer letters than this in the text layer: the page is a pic
 FULL_PAGE_PICTURE = 0.8  # pictures covering more of the page: an OCR'd scan, trust its text layer
 PICTURE_TO_READ = 0.02  # a picture next to text covering at least this share of the page is OCR'd
 _WORD = re.compile(r"\S+")
-
-
-class EncryptedDocument(ScanError):
-    code = "encrypted_document"
 
 
 class CorruptPdf(ScanError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 
@@ -13,15 +12,7 @@ from scanner.extract.archive import extract_zip
 from scanner.extract.email import extract_eml, extract_msg
 from scanner.extract.errors import MalformedEmail
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
-LETTERS = REALDATA / "letters_emails"
-BAD = REALDATA / "bad_inputs"
-
-
-def real(path: Path) -> bytes:
-    if not path.exists():
-        pytest.skip(f"{path} is not here (the shared folder is laid beside the repository)")
-    return path.read_bytes()
+from tests.conftest import BAD, LETTERS, REALDATA, real  # noqa: F401
 
 
 def letter() -> bytes:

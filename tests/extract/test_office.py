@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -18,15 +17,7 @@ from scanner.extract import Limits
 from scanner.extract.office import extract_docx, extract_odt, extract_xlsx
 from scanner.extract.wordml import layout
 
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
-LETTERS = REALDATA / "letters_emails"
-BAD = REALDATA / "bad_inputs"
-
-
-def real(path: Path) -> bytes:
-    if not path.exists():
-        pytest.skip(f"{path} is not here (the shared folder is laid beside the repository)")
-    return path.read_bytes()
+from tests.conftest import BAD, LETTERS, REALDATA, real  # noqa: F401
 
 
 def saved(document) -> bytes:

@@ -12,6 +12,7 @@ from scanner.extract import Limits
 from scanner.extract.dispatch import extract
 from scanner.pipeline import box_for
 from tests.conftest import REALDATA
+from tools.evaluate_documents import iou
 
 LINES = ["Facture 2026-00451", "Madame Marie Dupont", "Rue de la Loi 16, 1000 Bruxelles",
          "IBAN BE71 0961 2345 6769", "Numero national 85.07.30-033.28"]
@@ -35,21 +36,13 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def _iou(a, b) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
-
-
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "WEBP", "BMP"])
 def test_image_ocr_finds_values_with_boxes(scanner, fmt):
     image, drawn = page_image()
     records = list(scanner.scan_bytes(encode(image.convert("RGB"), fmt), f"scan.{fmt.lower()}"))
     iban = [r for r in records if getattr(r, "entity_type", None) == "IBAN_CODE"]
     assert iban and iban[0].source == "ocr" and iban[0].page == 1
-    assert _iou(iban[0].bbox, drawn) > 0.5, (iban[0].bbox, drawn)
+    assert iou(iban[0].bbox, drawn) > 0.5, (iban[0].bbox, drawn)
     assert {r.entity_type for r in records if r.kind == "finding"} >= {"IBAN_CODE", "BE_NATIONAL_NUMBER", "ADDRESS"}
 
 
@@ -60,7 +53,7 @@ def test_sideways_scan_is_read_and_boxes_map_back(scanner):
     assert iban, [getattr(r, "entity_type", None) for r in records]
     x0, y0, x1, y1 = drawn  # the drawn box turned 90° counter-clockwise with the page
     expected = (y0, image.height - x1, y1, image.height - x0)
-    assert _iou(iban[0].bbox, expected) > 0.5, (iban[0].bbox, expected)
+    assert iou(iban[0].bbox, expected) > 0.5, (iban[0].bbox, expected)
 
 
 def test_pdf_text_layer_boxes(scanner, tmp_path):
