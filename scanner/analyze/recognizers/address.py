@@ -33,7 +33,8 @@ _FR_TYPES = r"(?i:" + (
 STREET_SUFFIX = _NL_DE_SUFFIX = (
     r"straat|laan|lei|weg|dreef|baan|plein|steenweg|kaai|markt|vest|wal|singel|dijk|gracht|pad|hof|park|"
     r"berg|veld|poort|steeg|dries|kouter|meers|akker|hoek|heide|bos|boulevard|"
-    r"straße|strasse|str\.|str|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|stiege|garten|bahn|markt|gracht|"
+    r"straße|strasse|straBe|str\.|str|gasse|"  # straBe: OCR reads ß as B
+    r"platz|allee|ring|damm|ufer|chaussee|pfad|stiege|garten|bahn|markt|gracht|"
     r"kade|plantsoen|bolwerk|dyk|dam|strjitte"
 )
 STREET = (
