@@ -94,14 +94,15 @@ def _eml(data: bytes, limits: Limits) -> Extracted:
         label = stored or leaf.name
         attachments.append({"path": list(leaf.path), "name": label, "scanned": stored is not None})
         page.line("Attachment", " ".join(label.split()), {"kind": "filename", "path": list(leaf.path)})
-    body = next((leaf for leaf in parts if leaf.role == "body"), None)
-    if body is not None:
-        text = text_of(body.part)
-        subtype = "html" if body.part.get_content_type() == "text/html" else "plain"
+    # The body and its other renderings (the HTML twin of a plain body): a value written
+    # only in the HTML part is still in the message.
+    for leaf in (leaf for leaf in parts if leaf.role in ("body", "alternative")):
+        text = text_of(leaf.part)
+        subtype = "html" if leaf.part.get_content_type() == "text/html" else "plain"
         if subtype == "html":
             text, _ = html_to_text(text)
         page.add("\n")
-        page.add(text, {"kind": "body", "path": list(body.path), "subtype": subtype})
+        page.add(text, {"kind": "body", "path": list(leaf.path), "subtype": subtype})
     return Extracted(pages=[Page(page.text, number=None, source="text", label="message")], kind="eml",
                      encoding="utf-8", members=bag.members,
                      extra={"fields": page.fields, "attachments": attachments, "errors": bag.errors})

@@ -66,15 +66,21 @@ def redact_eml(data: bytes, extracted: Extracted, detections: List[List[Detectio
     for field in fields:
         if field["kind"] == "body":
             leaf = by_path[tuple(field["path"])]
+            # Each rendering is redacted with its own findings and with every value found
+            # anywhere in the message (a name the HTML breaks over two lines is still found).
+            own = clip(found, field["start"], field["end"])
             if field["subtype"] == "html":
                 raw = text_of(leaf.part)
-                _, pieces = html_to_text(raw)
-                mapped = map_to_source(pieces, clip(found, field["start"], field["end"]))
-                texts.append((leaf.part, "html", redact_text(raw, mapped, operator, key)))
+                visible, pieces = html_to_text(raw)
+                both = _merge(own, find_values(visible, values))
+                texts.append((leaf.part, "html", redact_text(raw, map_to_source(pieces, both), operator, key)))
             else:
-                texts.append((leaf.part, "plain", redacted(field)))
-    for leaf in by_path.values():
-        if leaf.role == "alternative":
+                visible = page.text[field["start"]:field["end"]]
+                texts.append((leaf.part, "plain", redact_text(visible, _merge(own, find_values(visible, values)),
+                                                              operator, key)))
+    analysed = {tuple(f["path"]) for f in fields if f["kind"] == "body"}
+    for path, leaf in by_path.items():
+        if leaf.role == "alternative" and path not in analysed:  # older extractions: propagate only
             texts.append((leaf.part, *_propagated(leaf.part, values, operator, key)))
     note = _note(removed)
     for part, subtype, text in texts:
@@ -87,6 +93,11 @@ def redact_eml(data: bytes, extracted: Extracted, detections: List[List[Detectio
         if part.is_multipart():
             part.preamble = part.epilogue = None
     return msg.as_bytes(policy=OUTPUT_POLICY)
+
+
+def _merge(first: List[Detection], more: List[Detection]) -> List[Detection]:
+    """``first`` plus those of ``more`` that overlap none of them."""
+    return first + [d for d in more if all(d.end <= f.start or f.end <= d.start for f in first)]
 
 
 def _replace_members(msg: EmailMessage, by_path: dict, extracted: Extracted, fields: List[dict],

@@ -337,3 +337,19 @@ def _real_eml_round_trip(analyzer, data: bytes, name: str) -> None:
     assert not [value for value in values if value in again.pages[0].text]
     assert [m.name for m in again.members] == [m for m in kept if m.endswith(".txt")]
     assert b"Received:" not in output
+
+
+def test_value_only_in_the_html_twin_is_redacted(scanner):
+    """A plain body without the IBAN, an HTML rendering with it: the HTML part is analysed too."""
+    from email.message import EmailMessage
+
+    from scanner.redact.document import redact_bytes
+
+    msg = EmailMessage()
+    msg["From"] = "Invoice Managers <info@invoicemanagers.be>"
+    msg["To"] = "client@example.be"
+    msg["Subject"] = "Rappel"
+    msg.set_content("Veuillez payer votre facture.\n")
+    msg.add_alternative("<p>Veuillez payer sur le compte BE71 0961 2345 6769.</p>", subtype="html")
+    output, summary = redact_bytes(scanner, msg.as_bytes(), "rappel.eml", "replace")
+    assert b"0961" not in output and summary["by_type"].get("IBAN_CODE") == 1
