@@ -9,8 +9,11 @@ SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-o
 
 .PHONY: demo test eval bench variants install system-deps samples lock clean
 
+# The sample documents themselves, not the generators and ground-truth files beside them.
+DEMO_DOCS := $(addprefix sample_docs/,text scans photos pdf email office faces)
+
 demo: install
-	$(BIN)/piiscan scan sample_docs --format table
+	$(BIN)/piiscan scan $(DEMO_DOCS) --format table
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
