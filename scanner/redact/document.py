@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import List
@@ -14,6 +13,7 @@ from scanner.pipeline import Scanner, box_for
 from scanner.records import FACE
 from scanner.redact.pixels import Covers, redact_image, redact_pdf
 from scanner.privacy import normalise
+from scanner.redact.spans import detected_values, find_values, merge
 from scanner.redact.text import map_to_source, redact_text
 
 
@@ -28,18 +28,7 @@ class RedactionRefused(ScanError):
 def propagate(text: str, detections: List[Detection]) -> List[Detection]:
     """Every other occurrence of a detected value is redacted too (a name repeated in a context
     the recognizers did not flag is still that person's name)."""
-    covered = [(d.start, d.end) for d in detections]
-    extra: List[Detection] = []
-    for det in detections:
-        value = text[det.start:det.end]
-        if len(value) < 3:
-            continue
-        for match in re.finditer(re.escape(value), text):
-            s, e = match.span()
-            if all(e <= cs or ce <= s for cs, ce in covered):
-                covered.append((s, e))
-                extra.append(Detection(det.entity_type, s, e, det.score, det.recognizer, det.language, "repeat"))
-    return sorted(detections + extra, key=lambda d: d.start)
+    return merge(detections, find_values(text, detected_values(text, detections), whole_words=False))
 
 
 def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth: int = 0) -> tuple[bytes, dict]:

@@ -38,7 +38,7 @@ from scanner.analyze.engine import Detection
 from scanner.extract import Extracted
 from scanner.extract.mime import Leaf, leaves, parse, text_of
 from scanner.extract.text import html_to_text
-from scanner.redact.spans import clip, detected_values, find_values, redact_span
+from scanner.redact.spans import clip, detected_values, find_values, merge, redact_span
 from scanner.redact.text import map_to_source, redact_text
 
 RedactMember = Callable[[str, bytes], Optional[bytes]]
@@ -72,11 +72,11 @@ def redact_eml(data: bytes, extracted: Extracted, detections: List[List[Detectio
             if field["subtype"] == "html":
                 raw = text_of(leaf.part)
                 visible, pieces = html_to_text(raw)
-                both = _merge(own, find_values(visible, values))
+                both = merge(own, find_values(visible, values))
                 texts.append((leaf.part, "html", redact_text(raw, map_to_source(pieces, both), operator, key)))
             else:
                 visible = page.text[field["start"]:field["end"]]
-                texts.append((leaf.part, "plain", redact_text(visible, _merge(own, find_values(visible, values)),
+                texts.append((leaf.part, "plain", redact_text(visible, merge(own, find_values(visible, values)),
                                                               operator, key)))
     analysed = {tuple(f["path"]) for f in fields if f["kind"] == "body"}
     for path, leaf in by_path.items():
@@ -93,11 +93,6 @@ def redact_eml(data: bytes, extracted: Extracted, detections: List[List[Detectio
         if part.is_multipart():
             part.preamble = part.epilogue = None
     return msg.as_bytes(policy=OUTPUT_POLICY)
-
-
-def _merge(first: List[Detection], more: List[Detection]) -> List[Detection]:
-    """``first`` plus those of ``more`` that overlap none of them."""
-    return first + [d for d in more if all(d.end <= f.start or f.end <= d.start for f in first)]
 
 
 def _replace_members(msg: EmailMessage, by_path: dict, extracted: Extracted, fields: List[dict],

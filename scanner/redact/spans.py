@@ -48,12 +48,14 @@ def detected_values(text: str, detections: Iterable[Detection]) -> Set[Tuple[str
     return {(d.entity_type, text[d.start:d.end]) for d in detections if text[d.start:d.end].strip()}
 
 
-def find_values(text: str, values: Iterable[Tuple[str, str]], min_length: int = 3) -> List[Detection]:
+def find_values(text: str, values: Iterable[Tuple[str, str]], min_length: int = 3,
+                whole_words: bool = True) -> List[Detection]:
     """Every occurrence of a detected value in another text, whatever the whitespace between its words.
 
     For the copies the analyzer never saw (the HTML twin of a plain body, a text
     box's fallback copy). Longer values first, and no overlaps, so "Jan Peeters"
-    wins over "Jan".
+    wins over "Jan". ``whole_words=False`` also takes the value inside longer words
+    ("John" in "JohnDoe"): the stricter choice within the text the value was found in.
     """
     found: List[Detection] = []
     for entity, value in sorted(values, key=lambda v: -len(v[1])):
@@ -61,11 +63,17 @@ def find_values(text: str, values: Iterable[Tuple[str, str]], min_length: int = 
         if len(value.strip()) < min_length or not words:
             continue
         # Whole words only: "Anne" must not eat the start of "Annette".
-        before = r"(?<!\w)" if value.strip()[0].isalnum() else ""
-        after = r"(?!\w)" if value.strip()[-1].isalnum() else ""
+        before = r"(?<!\w)" if whole_words and value.strip()[0].isalnum() else ""
+        after = r"(?!\w)" if whole_words and value.strip()[-1].isalnum() else ""
         pattern = re.compile(before + r"\s+".join(re.escape(word) for word in words) + after)
         for match in pattern.finditer(text):
             s, e = match.span()
             if all(e <= d.start or d.end <= s for d in found):
                 found.append(Detection(entity, s, e, 1.0, "repeat", "", "repeat"))
     return sorted(found, key=lambda d: d.start)
+
+
+def merge(first: List[Detection], more: List[Detection]) -> List[Detection]:
+    """``first`` plus those of ``more`` that overlap none of them, in text order."""
+    kept = first + [d for d in more if all(d.end <= f.start or f.end <= d.start for f in first)]
+    return sorted(kept, key=lambda d: d.start)
