@@ -1,4 +1,4 @@
-"""Failures of container and office extraction, each with a stable code (see scanner/errors.py).
+"""Failures of the extraction stage (formats, containers, OCR), each with a stable code (see scanner/errors.py).
 
 A problem with the whole file raises one of these; a problem with one entry of a
 container (an encrypted zip entry, an attachment over the size limit) is not
@@ -50,3 +50,29 @@ class UnreadableMember(ScanError):
     """One attachment or archive entry could not be read (damaged, unsupported compression, a link)."""
 
     code = "unreadable_member"
+
+
+class CorruptPdf(ScanError):
+    code = "corrupt_pdf"
+
+
+class TooManyPages(ScanError):
+    code = "too_many_pages"
+
+
+class ImageTooLarge(ScanError):
+    """More pixels than Limits.max_pixels: refused before it is decoded."""
+
+    code = "image_too_large"
+
+
+class CorruptImage(ScanError):
+    code = "corrupt_image"
+
+
+class OcrFailed(ScanError):
+    code = "ocr_failed"
+
+
+class OcrTimeout(ScanError):
+    code = "ocr_timeout"

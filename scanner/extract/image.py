@@ -12,17 +12,11 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from scanner.errors import ScanError
+from scanner.extract.errors import CorruptImage, ImageTooLarge
 from scanner.extract import Extracted, Limits, Page
 from scanner.extract import ocr
 
 
-class ImageTooLarge(ScanError):
-    code = "image_too_large"
-
-
-class CorruptImage(ScanError):
-    code = "corrupt_image"
 
 
 def open_image(data: bytes, limits: Limits) -> Image.Image:

@@ -23,16 +23,10 @@ import yaml  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from scanner.config import MODELS_DIR  # noqa: E402
-from scanner.errors import ScanError  # noqa: E402
+from scanner.extract.errors import OcrFailed, OcrTimeout  # noqa: E402
 from scanner.extract import Box, Word  # noqa: E402
 
 
-class OcrFailed(ScanError):
-    code = "ocr_failed"
-
-
-class OcrTimeout(ScanError):
-    code = "ocr_timeout"
 
 
 @dataclass

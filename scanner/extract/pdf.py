@@ -22,10 +22,9 @@ from typing import List, Tuple
 
 import pypdfium2 as pdfium
 
-from scanner.errors import ScanError
 from scanner.extract import Extracted, Limits, Member, Page, Word
 from scanner.extract import ocr
-from scanner.extract.errors import EncryptedDocument
+from scanner.extract.errors import CorruptPdf, EncryptedDocument, TooManyPages
 
 log = logging.getLogger(__name__)
 GEOMETRY_DPI = 200
@@ -35,12 +34,6 @@ PICTURE_TO_READ = 0.02  # a picture next to text covering at least this share of
 _WORD = re.compile(r"\S+")
 
 
-class CorruptPdf(ScanError):
-    code = "corrupt_pdf"
-
-
-class TooManyPages(ScanError):
-    code = "too_many_pages"
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
