@@ -50,6 +50,28 @@ def _parser() -> argparse.ArgumentParser:
     redact.add_argument("--operator", choices=["replace", "mask", "redact", "hash"], default="replace",
                         help="how values are removed from text formats (default: replace with <TYPE>)")
     _common(redact, reveal=False)
+
+    check = commands.add_parser(
+        "check-id", help="check that identity-card copies have the photo and national number covered",
+        description="Check identity-document copies (privacy policy, section 8): every photo, the printed "
+                    "national register number and the number inside the MRZ must be covered. One JSON object "
+                    "per file. Exit 0: all compliant; 1: at least one is not; 2: a file could not be checked "
+                    "(unreadable, or no identity document recognised).")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=["json", "table"], default="json", help="output format (default json)")
+    check.add_argument("--fix", action="store_true",
+                       help="write a masked copy (photos, printed number and MRZ number covered) to -o OUT")
+    check.add_argument("-o", "--output", metavar="OUT", help="where --fix writes the masked copy")
+
+    serve = commands.add_parser(
+        "serve", help="run the HTTP service (ID-copy check, scan, redact)",
+        description="HTTP service: POST /v1/id-check, /v1/scan, /v1/redact (API key required), GET /healthz; "
+                    "OpenAPI schema at /openapi.json. See docs/service.md.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    from scanner.service import add_arguments
+
+    add_arguments(serve)
     return parser
 
 
@@ -232,13 +254,77 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check_id(args: argparse.Namespace) -> int:
+    from scanner.idcheck import IdChecker
+    from scanner.redact.document import write_atomically
+
+    if args.fix and (len(args.files) != 1 or not args.output):
+        raise UsageError("--fix takes exactly one FILE and -o OUT")
+    if args.output and not args.fix:
+        raise UsageError("-o is only used with --fix")
+    checker = IdChecker()
+    worst = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result = {"file": name, "compliant": False, "document_type": None, "side": None, "checks": [],
+                      "reasons": [f"cannot read the file: {exc.strerror}"], "error": "read_failed",
+                      "message": f"cannot read the file: {exc.strerror}"}
+        else:
+            verdict = checker.check_bytes(data, name)
+            result = verdict.to_dict()
+            if args.fix and not verdict.error:
+                result["fixed"] = _fix(checker, data, name, Path(args.output), write_atomically)
+        code = EXIT_USAGE if result.get("error") else EXIT_OK if result["compliant"] else EXIT_FINDINGS
+        worst = max(worst, code)
+        _print_verdict(result, args.format)
+    return worst
+
+
+def _fix(checker, data: bytes, name: str, target: Path, write) -> dict:
+    if target.exists() and target.resolve() == Path(name).resolve():
+        raise UsageError("the masked copy must not overwrite the original")
+    try:
+        masked, after = checker.fix_bytes(data, name)
+    except ScanError as exc:
+        return {"output": None, "compliant": False, "error": exc.code, "message": exc.message}
+    write(target, masked)
+    return {"output": str(target), "compliant": after.compliant}
+
+
+def _print_verdict(result: dict, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        return
+    state = "compliant" if result["compliant"] else "NOT compliant"
+    print(f"{result['file']}: {state} ({result['document_type'] or 'no identity document'}, "
+          f"{result['side'] or 'side unknown'})")
+    for check in result["checks"]:
+        print(f"  {'ok ' if check['passed'] else 'NO '} {check['name']} ({check['evidence']})")
+    for reason in result["reasons"]:
+        print(f"  - {reason}")
+    if "fixed" in result:
+        fixed = result["fixed"]
+        print(f"  masked copy: {fixed['output'] or fixed.get('message')}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from scanner.service import serve, settings_from_args
+
+    serve(args.host, args.port, settings_from_args(args))
+    return EXIT_OK
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     try:
-        return {"scan": cmd_scan, "redact": cmd_redact}[args.command](args)
+        return {"scan": cmd_scan, "redact": cmd_redact, "check-id": cmd_check_id,
+                "serve": cmd_serve}[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))  # exits with code 2
     except RunFailed as exc:
