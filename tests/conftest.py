@@ -14,6 +14,9 @@ VECTORS = SHARED / "vectors"
 REALDATA = SHARED / "realdata"
 SAMPLES = ROOT / "sample_docs"
 PIISCAN = [sys.executable, "-m", "scanner"]
+# The documents `piiscan scan` is tested on: every sample folder but the ID-card copies,
+# which have tests of their own (tests/idcheck/) and would add minutes of OCR.
+SCAN_SAMPLES = [str(SAMPLES / name) for name in ("text", "scans", "photos", "pdf", "email", "office", "faces")]
 
 
 @pytest.fixture(scope="session")

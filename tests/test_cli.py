@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PIISCAN, SAMPLES
+from tests.conftest import PIISCAN, SAMPLES, SCAN_SAMPLES
 
 
 def truth_values() -> set[str]:
@@ -36,7 +36,7 @@ def folder_scan(tmp_path_factory):
     (share / "junk.txt").write_bytes(bytes(range(256)) * 20)
     (share / "invoice.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\n")
     env = {**os.environ, "PIISCAN_KEY_FILE": str(tmp / "key"), "PYTHONPATH": str(ROOT)}
-    result = run(["--verbose", "scan", str(SAMPLES), str(share), "--format", "jsonl"], env)
+    result = run(["--verbose", "scan", *SCAN_SAMPLES, str(share), "--format", "jsonl"], env)
     return result
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.conftest import PIISCAN, ROOT, SAMPLES
+from tests.conftest import PIISCAN, ROOT, SAMPLES, SCAN_SAMPLES
 
 BLOCKER = textwrap.dedent('''
     import socket, os
@@ -29,7 +29,7 @@ def test_scan_and_redact_open_no_connection(tmp_path, env):
     attempts = tmp_path / "attempts.log"
     env = {**env, "PYTHONPATH": f"{tmp_path / 'site'}:{ROOT}", "SOCKET_ATTEMPTS": str(attempts),
            "HF_HUB_OFFLINE": "0"}
-    scan = subprocess.run(PIISCAN + ["scan", str(SAMPLES), "--format", "jsonl"], env=env,
+    scan = subprocess.run(PIISCAN + ["scan", *SCAN_SAMPLES, "--format", "jsonl"], env=env,
                           capture_output=True, text=True, timeout=600)
     assert scan.returncode == 0, scan.stderr
     records = [json.loads(line) for line in scan.stdout.splitlines()]

@@ -36,18 +36,20 @@ def _cascade():
     return cascade
 
 
-def detect_faces(image: Image.Image) -> List[Face]:
+def detect_faces(image: Image.Image, min_fraction: float = 0.04, max_side: int = 1600,
+                 min_neighbors: int = 6) -> List[Face]:
+    """Faces at least ``min_fraction`` of the shorter side, searched on a copy at most ``max_side`` long."""
     import cv2
 
     grey = np.asarray(image.convert("L"))
     scale = 1.0
     longest = max(grey.shape)
-    if longest > 1600:  # faces on an A4 scan are large enough at this size; 4x faster
-        scale = 1600 / longest
+    if longest > max_side:  # faces on an A4 scan are large enough at 1600 pixels; 4x faster
+        scale = max_side / longest
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    smallest = max(24, int(min(grey.shape) * 0.04))
+    smallest = max(24, int(min(grey.shape) * min_fraction))
     boxes, _levels, weights = _cascade().detectMultiScale3(
-        grey, scaleFactor=1.1, minNeighbors=6, minSize=(smallest, smallest), outputRejectLevels=True)
+        grey, scaleFactor=1.1, minNeighbors=min_neighbors, minSize=(smallest, smallest), outputRejectLevels=True)
     faces = []
     for (x, y, w, h), weight in zip(boxes, np.ravel(weights) if len(boxes) else []):
         score = float(min(1.0, max(0.5, 0.5 + float(weight) / 10)))

@@ -63,7 +63,7 @@ def read(image: Image.Image, timeout_s: int = 120) -> OcrResult:
     return result
 
 
-def _tesseract(call, image: Image.Image, **kwargs):
+def run_tesseract(call, image: Image.Image, **kwargs):
     """Run a pytesseract function on the image, handed over as an uncompressed PNM.
 
     pytesseract would write the page as PNG (about 0.7 s of compression for an A4
@@ -77,7 +77,7 @@ def _tesseract(call, image: Image.Image, **kwargs):
 
 def _read(image: Image.Image, cfg: dict, timeout_s: int) -> OcrResult:
     try:
-        data = _tesseract(pytesseract.image_to_data, image, lang=cfg["languages"], config=f"--psm {cfg['psm']}",
+        data = run_tesseract(pytesseract.image_to_data, image, lang=cfg["languages"], config=f"--psm {cfg['psm']}",
                           output_type=pytesseract.Output.DICT, timeout=timeout_s)
     except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
         raise OcrTimeout(f"OCR of a page took more than {timeout_s} s") from exc
@@ -119,7 +119,7 @@ def _orientation(image: Image.Image, timeout_s: int) -> int:
     if image.width > 1800:  # orientation needs no detail: half the pixels, a quarter of the time
         image = image.resize((image.width // 2, image.height // 2))
     try:
-        osd = _tesseract(pytesseract.image_to_osd, image, config="--psm 0",
+        osd = run_tesseract(pytesseract.image_to_osd, image, config="--psm 0",
                          output_type=pytesseract.Output.DICT, timeout=timeout_s)
     except (pytesseract.TesseractError, RuntimeError):
         return 0  # too little text to tell: keep the page as it is

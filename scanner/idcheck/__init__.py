@@ -1,0 +1,236 @@
+"""Identity-document copies (privacy policy, section 8): is the photo and the national number covered?
+
+>>> checker = IdChecker()                                   # doctest: +SKIP
+>>> checker.check_bytes(open("upload.jpg", "rb").read(), "upload.jpg").to_dict()  # doctest: +SKIP
+{'file': 'upload.jpg', 'compliant': False, 'document_type': 'BE_EID', 'side': 'front', ...}
+
+Stages: ``load`` (the upload's pages as pictures), ``locate`` (cards, straightened),
+``read`` (OCR, MRZ), ``check`` (one verdict per point), ``fix`` (a masked copy).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from PIL import Image, ImageDraw
+
+from scanner.errors import ScanError, UnsupportedFormat
+from scanner.extract import Limits
+from scanner.idcheck.check import Card, CardReader, Check, Inspector, settings
+from scanner.idcheck.locate import CARD_SIZE, find_cards
+
+log = logging.getLogger(__name__)
+MAX_PAGES = 4  # an ID copy is one or two sides, perhaps on two pages
+PDF_DPI = 200
+
+
+class NotAnIdentityDocument(ScanError):
+    code = "not_an_identity_document"
+
+
+class FixFailed(ScanError):
+    code = "fix_failed"
+
+
+REASONS = {
+    ("photo_masked", "visible"): "The ID photo is visible: cover it completely with an opaque (not see-through) box.",
+    ("photo_masked", "not_covered"): "The ID photo is not completely covered: cover the whole photo with an opaque "
+                                     "box (a see-through box, a line or a blur is not enough).",
+    ("photo_masked", "not_found"): "We could not confirm that the photo on this document is covered: cover the "
+                                   "photo completely with an opaque box.",
+    ("ghost_masked", "visible"): "The small second photo on the back of the card (top right) is visible: cover it "
+                                 "too.",
+    ("ghost_masked", "not_covered"): "The small second photo on the back of the card (top right) is not completely "
+                                     "covered: cover it with an opaque box.",
+    ("national_number_masked", "readable"): "The national register number is readable on the card: cover it with "
+                                            "an opaque box.",
+    ("national_number_masked", "not_covered"): "The national register number on the back of the card is not "
+                                               "clearly covered: cover it completely with an opaque box.",
+    ("mrz_masked", "readable"): "The national register number can still be read in the three lines of characters "
+                                "at the bottom of the back (the machine-readable zone): cover it there too.",
+    ("mrz_masked", "not_covered"): "The national register number in the machine-readable zone (the lines of "
+                                   "characters at the bottom of the back) is not clearly covered: cover the end of "
+                                   "the second line completely.",
+    ("mrz_masked", "unreadable"): "The bottom of the back of the card (machine-readable zone) could not be read: "
+                                  "send a sharper copy in which the national register number there is covered.",
+}
+REASONS[("card_readable", "unreadable")] = ("A card in the picture could not be read: send a sharper, straight "
+                                            "copy of each side.")
+NO_CARD = ("No identity card was recognised in this file: send a scan or photo of the card itself, straight, "
+           "in focus and not cut off.")
+
+
+@dataclass
+class Verdict:
+    file: str
+    compliant: bool = False
+    document_type: Optional[str] = None
+    side: Optional[str] = None  # front | back | both
+    checks: List[Check] = field(default_factory=list)
+    reasons: List[str] = field(default_factory=list)
+    error: Optional[str] = None
+    message: Optional[str] = None
+    cards: List[Card] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict:
+        out = {"file": self.file, "compliant": self.compliant, "document_type": self.document_type,
+               "side": self.side, "checks": [c.to_dict() for c in self.checks], "reasons": self.reasons}
+        if self.error:
+            out.update(error=self.error, message=self.message)
+        return out
+
+
+def load_pages(data: bytes, name: str, limits: Limits) -> Tuple[List[Image.Image], str]:
+    """The upload's pages as RGB pictures, and its format (PNG, JPEG, ..., PDF). The bytes decide, not the name."""
+    from scanner.extract.dispatch import kind_of
+
+    kind = kind_of(data, name)
+    if kind == "image":
+        from scanner.extract.image import frames, open_image
+
+        image = open_image(data, limits)
+        fmt = image.format or "PNG"
+        pages = []
+        for frame in frames(image, limits):
+            pages.append(frame.convert("RGB"))
+            if len(pages) > MAX_PAGES:
+                break
+    elif kind == "pdf":
+        from scanner.extract.pdf import open_pdf, scale_for
+
+        pdf = open_pdf(data)
+        try:
+            pages = [pdf[i].render(scale=scale_for(pdf[i], PDF_DPI, limits)).to_pil().convert("RGB")
+                     for i in range(min(len(pdf), MAX_PAGES + 1))]
+        finally:
+            pdf.close()
+        fmt = "PDF"
+    else:
+        raise UnsupportedFormat("an identity-document copy must be a picture (JPEG, PNG, TIFF, WebP, GIF, BMP) "
+                                "or a PDF")
+    if len(pages) > MAX_PAGES:
+        raise NotAnIdentityDocument(f"the file has more than {MAX_PAGES} pages: an identity-document copy has one "
+                                    "or two")
+    if not pages:
+        raise NotAnIdentityDocument("the file holds no picture")
+    return pages, fmt
+
+
+class IdChecker:
+    """Loads its settings once; check and fix any number of uploads."""
+
+    def __init__(self, limits: Limits = Limits()) -> None:
+        self.limits = limits
+        settings()
+        self.reader = CardReader()
+        self.inspector = Inspector()
+
+    # ------------------------------------------------------------------
+    def check_bytes(self, data: bytes, name: str) -> Verdict:
+        try:
+            pages, _fmt = load_pages(data, name, self.limits)
+        except ScanError as exc:
+            return Verdict(name, error=exc.code, message=exc.message, reasons=[exc.message])
+        return self.check_pages(pages, name)
+
+    def check_pages(self, pages: List[Image.Image], name: str) -> Verdict:
+        from scanner.analyze.vision import detect_faces
+
+        verdict = Verdict(name)
+        for number, page in enumerate(pages, start=1):
+            cards, unread = [], []
+            for view in find_cards(page):
+                card = self.reader.read(view, number)
+                if card is not None:
+                    self.inspector.inspect(card)
+                    cards.append(card)
+                else:
+                    unread.append(view)
+            verdict.cards += cards
+            for card in cards:
+                verdict.checks += card.checks
+            # A face anywhere on the page that no card check already reported (a card scan
+            # cropped to the card was searched already, at a finer scale).
+            whole = len(cards) == 1 and cards[0].view.whole
+            for face in ([] if whole else detect_faces(page, min_fraction=0.05, max_side=1000)):
+                if not any(c.name == "photo_masked" and not c.passed and c.page == number
+                           and _overlaps(c.bbox, face.box) for c in verdict.checks):
+                    verdict.checks.append(Check("photo_masked", False, "visible", list(face.box), number))
+            if cards:  # a card-shaped thing beside a card that could not be read: unsure
+                for view in unread:
+                    verdict.checks.append(Check("card_readable", False, "unreadable",
+                                                view.box_on_upload((0, 0) + CARD_SIZE), number))
+        known = [card for card in verdict.cards if card.document_type]
+        if not known:
+            verdict.error = NotAnIdentityDocument.code
+            verdict.message = NO_CARD
+            verdict.reasons.append(NO_CARD)
+        else:
+            types = [card.document_type for card in known]
+            verdict.document_type = max(set(types), key=types.count)
+            sides = {card.side for card in known if card.side}
+            verdict.side = "both" if len(sides) == 2 else (sides.pop() if sides else None)
+        for check in verdict.checks:
+            if not check.passed:
+                reason = REASONS.get((check.name, check.evidence), REASONS[("photo_masked", "visible")])
+                if reason not in verdict.reasons:
+                    verdict.reasons.append(reason)
+        verdict.compliant = bool(known) and bool(verdict.checks) and all(c.passed for c in verdict.checks)
+        log.info("id check: %d page(s), %d card(s), compliant=%s", len(pages), len(verdict.cards), verdict.compliant)
+        return verdict
+
+    # ------------------------------------------------------------------
+    def fix_bytes(self, data: bytes, name: str) -> Tuple[bytes, Verdict]:
+        """A copy with every photo, the printed number and the MRZ number covered; it passes the check."""
+        pages, fmt = load_pages(data, name, self.limits)
+        verdict = self.check_pages(pages, name)
+        if not any(card.document_type for card in verdict.cards):
+            raise FixFailed(NO_CARD)
+        fixed = [self._cover(page, number, verdict) for number, page in enumerate(pages, start=1)]
+        again = self.check_pages(fixed, name)
+        if not again.compliant:
+            raise FixFailed("the masked copy still does not pass the check: " + " ".join(again.reasons))
+        return _save(fixed, fmt), again
+
+    @staticmethod
+    def _cover(page: Image.Image, number: int, verdict: Verdict) -> Image.Image:
+        out = Image.frombytes("RGB", page.size, page.tobytes())  # pixels only: no metadata carried over
+        draw = ImageDraw.Draw(out)
+        for card in verdict.cards:
+            if card.page != number:
+                continue
+            for item, box in card.regions.items():
+                if item == "mrz" and "mrz_number" in card.regions:
+                    continue  # only the number's columns, the rest of the MRZ stays readable
+                pad = settings()["pad"] * CARD_SIZE[1] if item != "mrz_number" else 6
+                draw.polygon([tuple(p) for p in card.view.polygon_on_upload(_pad(box, pad))], fill=(0, 0, 0))
+        for check in verdict.checks:
+            if check.page == number and not check.passed and check.bbox:
+                draw.rectangle(_pad(check.bbox, 6), fill=(0, 0, 0))
+        return out
+
+
+def _pad(box, pad: float):
+    return (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+
+
+def _overlaps(a, b) -> bool:
+    if not a or not b:
+        return False
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _save(pages: List[Image.Image], fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "PDF":
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=PDF_DPI)
+    elif fmt in ("JPEG", "WEBP"):
+        pages[0].save(out, fmt, quality=92)
+    elif fmt in ("TIFF", "GIF") and len(pages) > 1:
+        pages[0].save(out, fmt, save_all=True, append_images=pages[1:])
+    else:
+        pages[0].save(out, fmt if fmt in ("PNG", "TIFF", "GIF", "BMP") else "PNG")
+    return out.getvalue()

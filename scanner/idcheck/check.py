@@ -1,0 +1,350 @@
+"""The verdict on an identity-document copy: is everything covered that section 8 asks for?
+
+For each card found in the upload (scanner/idcheck/locate.py), read on the
+straightened card (read.py):
+
+- **front**: the holder's photo. No face may be found on the card, and the
+  place where the photo sits must be covered (cover.py). Where that is
+  depends on the model: since 2020 the photo is on the left; 2004-2019 cards
+  carry the chip on the front left and the photo on the right.
+- **back**: the printed national register number (no valid number readable,
+  its place covered), the number inside the MRZ (none readable, the columns
+  where it sits covered; on older cards it opens optional data 1), and on
+  cards issued since 2020 (chip on the back, expiry 2030 or later, Kids-ID)
+  the small second "ghost" photo.
+
+A point passes only when it was positively established; anything the scanner
+could not see or read fails, with a reason in plain words. Faces found on the
+upload outside any card also fail the photo check.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import List, Optional, Tuple
+
+import cv2
+import numpy as np
+import yaml
+from PIL import Image, ImageFilter
+
+from scanner.analyze.recognizers.national_number import NationalNumberRecognizer
+from scanner.analyze.vision import detect_faces
+from scanner.config import MODELS_DIR
+from scanner.idcheck import cover
+from scanner.idcheck.locate import CARD_SIZE, CardView, find_cards
+from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_lines, read_mrz
+
+Box = Tuple[float, float, float, float]
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    return yaml.safe_load((MODELS_DIR / "idcheck.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Check:
+    name: str  # photo_masked | ghost_masked | national_number_masked | mrz_masked
+    passed: bool
+    evidence: str  # what was seen: covered | visible | readable | not_found | unreadable
+    bbox: Optional[List[int]] = None  # on the upload
+    page: int = 1
+    coverage: Optional[float] = None
+
+    def to_dict(self) -> dict:
+        out = {"name": self.name, "passed": self.passed, "evidence": self.evidence, "bbox": self.bbox}
+        if self.page != 1:
+            out["page"] = self.page
+        if self.coverage is not None:
+            out["coverage"] = round(self.coverage, 3)
+        return out
+
+
+@dataclass
+class Card:
+    """One card side as read: what it is and where its items are (boxes on the straight card)."""
+
+    view: CardView
+    text: CardText
+    mrz: Optional[Mrz]
+    side: Optional[str]  # front | back | None
+    document_type: Optional[str]
+    belgian: bool
+    kids: bool
+    page: int = 1
+    checks: List[Check] = field(default_factory=list)
+    regions: dict = field(default_factory=dict)  # item -> box on the straight card, for --fix
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
+
+
+@lru_cache(maxsize=None)
+def _keyword_patterns(group: str) -> List[re.Pattern]:
+    return [re.compile(rf"(?<![A-Z]){re.escape(word[:-1])}" if word.endswith("*")
+                       else rf"(?<![A-Z]){re.escape(word)}(?![A-Z])") for word in settings()["keywords"][group]]
+
+
+def _keywords(text: str, group: str) -> int:
+    """How many of the group's words appear as words (NATIONAL is not NATIONALITEIT)."""
+    folded = fold(text)
+    return sum(bool(pattern.search(folded)) for pattern in _keyword_patterns(group))
+
+
+def _region(name: str) -> Box:
+    w, h = CARD_SIZE
+    x0, y0, x1, y1 = settings()["regions"][name]
+    return (x0 * w, y0 * h, x1 * w, y1 * h)
+
+
+def inset(box: Box) -> Box:
+    """The box shrunk on every side: coverage is measured well inside an item's place."""
+    share = settings()["inset"]
+    dx, dy = (box[2] - box[0]) * share, (box[3] - box[1]) * share
+    return (box[0] + dx, box[1] + dy, box[2] - dx, box[3] - dy)
+
+
+def _inside(box: Box, region: Box) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= cx <= region[2] and region[1] <= cy <= region[3]
+
+
+@lru_cache(maxsize=1)
+def _nn_recognizer() -> NationalNumberRecognizer:
+    return NationalNumberRecognizer()
+
+
+def national_numbers(text: str) -> List[Tuple[int, int]]:
+    """Spans of checksum-valid national register (or BIS) numbers in a text, OCR slips tolerated."""
+    return [(r.start, r.end) for r in _nn_recognizer().analyze(text, [])]
+
+
+@lru_cache(maxsize=1)
+def _card_recognizer():
+    from scanner.analyze.recognizers.id_card_number import IdCardNumberRecognizer
+
+    return IdCardNumberRecognizer()
+
+
+def _card_numbers(text: str) -> list:
+    """Checksum-valid Belgian card numbers (NNN-NNNNNNN-NN), printed on the front."""
+    return _card_recognizer().analyze(text, [])
+
+
+def _mrz_numbers(mrz: Mrz) -> bool:
+    """A valid national number anywhere in the MRZ (11 digits in a row)."""
+    recognizer = _nn_recognizer()
+    for line in mrz.lines:
+        for start in range(0, max(0, len(line) - 10)):
+            run = line[start:start + 11]
+            if run.isdigit() and recognizer.validate(run):
+                return True
+    return False
+
+
+def _mrz_rows() -> List[Box]:
+    """The three rows of a TD1 MRZ on the straight card (from the layout's MRZ area)."""
+    x0, y0, x1, y1 = _region("mrz")
+    step = (y1 - y0) / 3
+    pad = step * 0.2
+    return [(x0 - 20, y0 + i * step - pad, x1 + 20, y0 + (i + 1) * step + pad) for i in range(3)]
+
+
+def sharpen(image: Image.Image) -> Image.Image:
+    """Grey and sharpened: a card cut from a 200 DPI page is enlarged, and soft text reads badly."""
+    return image.convert("L").filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=2))
+
+
+class CardReader:
+    """Reads one straightened card: OCR, orientation, MRZ, kind of document and side."""
+
+    def __init__(self) -> None:
+        self.cfg = settings()
+
+    def read(self, view: CardView, page: int) -> Optional[Card]:
+        ocr_cfg = self.cfg["ocr"]
+        text = self._ocr(view.image)
+        score = self._score(text)
+        if score < 2:  # perhaps upside down, or a layout the automatic segmentation missed
+            tries = [(view.turned(), "--psm 3"), (view, "--psm 11"), (view.turned(), "--psm 11")]
+            for other_view, config in tries:
+                other = self._ocr(other_view.image, config)
+                if self._score(other) > score:
+                    view, text, score = other_view, other, self._score(other)
+                if score >= 2:
+                    break
+        band = find_mrz(text)
+        mrz = None
+        if band is None and _keywords(text.text, "back"):
+            x0, y0, x1, y1 = _region("mrz")
+            band = (int(y0), int(y1))
+        if band is not None:
+            x0, _, x1, _ = _region("mrz")
+            mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
+        if score < 1 and mrz is None and not _card_numbers(text.text):
+            return None  # nothing of an identity document
+        all_text = text.text
+        card_number = bool(_card_numbers(all_text))
+        belgian = bool(_keywords(all_text, "belgian")) or card_number or (mrz is not None and mrz.state == "BEL")
+        kids = bool(_keywords(all_text, "kids"))
+        front, back = _keywords(all_text, "front") + 2 * card_number, _keywords(all_text, "back")
+        side = "back" if (mrz is not None and mrz.kind == "TD1") or back > front else "front" if front else None
+        document_type = self._document_type(all_text, mrz, belgian, kids)
+        return Card(view, text, mrz, side, document_type, belgian, kids, page)
+
+    def _ocr(self, image: Image.Image, config: Optional[str] = None) -> CardText:
+        ocr_cfg = self.cfg["ocr"]
+        return ocr_lines(sharpen(image), config or ocr_cfg["config"], ocr_cfg["languages"], ocr_cfg["timeout_s"])
+
+    def _score(self, text: CardText) -> float:
+        folded = fold(text.text)
+        hits = sum(_keywords(folded, group) for group in ("belgian", "front", "back", "passport", "residence"))
+        return hits + (2 if find_mrz(text) else 0) + (1 if text.confidence > 70 else 0)
+
+    @staticmethod
+    def _document_type(text: str, mrz: Optional[Mrz], belgian: bool, kids: bool) -> Optional[str]:
+        if _keywords(text, "passport") or (mrz is not None and mrz.kind == "TD3"):
+            return "PASSPORT"
+        if belgian and _keywords(text, "residence"):
+            return "BE_RESIDENCE_CARD"
+        if belgian:
+            return "BE_KIDS_ID" if kids else "BE_EID"
+        if mrz is not None or _keywords(text, "front") or _keywords(text, "back"):
+            return "ID_CARD"
+        return None
+
+
+class Inspector:
+    """Decides each check on a read card."""
+
+    def __init__(self) -> None:
+        self.cfg = settings()
+        self.required = self.cfg["required_coverage"]
+
+    def inspect(self, card: Card) -> None:
+        image = card.view.image
+        c = self.cfg["cover"]
+        flat = cover.flat_map(image, c["sigma"], c["window"], c["max_std"])
+        faces = [f.box for f in _card_faces(image)]
+        if card.side == "front" or card.side is None:
+            card.checks.append(self._photo(card, flat, faces))
+        if card.side == "back":
+            if self._has_ghost(card, image, faces):
+                card.checks.append(self._ghost(card, flat, faces))
+            card.checks.append(self._printed_number(card, flat))
+            card.checks.append(self._mrz_number(card, flat))
+        elif national_numbers(card.text.text):  # a number on a front or an unknown side
+            card.checks.append(self._printed_number(card, flat))
+
+    # -- photos ---------------------------------------------------------------------
+    def _photo(self, card: Card, flat: np.ndarray, faces: List[Box]) -> Check:
+        chip_front = _is_chip(card.view.image, _region("chip_front"))
+        slot = _region("photo_right" if chip_front else "photo_left")
+        card.regions["photo"] = slot
+        if faces:
+            return self._check(card, "photo_masked", False, "visible", faces[0])
+        if card.document_type in (None, "PASSPORT", "ID_CARD") and not card.belgian:
+            # Where the photo sits is known for Belgian cards only: no face found is not enough.
+            return self._check(card, "photo_masked", False, "not_found", None)
+        share = cover.coverage(flat, inset(slot))
+        return self._check(card, "photo_masked", share >= self.required["photo"],
+                           "covered" if share >= self.required["photo"] else "not_covered", slot, share)
+
+    def _has_ghost(self, card: Card, image: Image.Image, faces: List[Box]) -> bool:
+        if card.kids or _is_chip(image, _region("chip_back")):
+            return True
+        expiry = card.mrz.expiry_year() if card.mrz else None
+        if expiry is not None:
+            return expiry >= 2030
+        return any(_inside(face, _region("ghost")) for face in faces)
+
+    def _ghost(self, card: Card, flat: np.ndarray, faces: List[Box]) -> Check:
+        slot = _region("ghost")
+        card.regions["ghost"] = slot
+        inside = [face for face in faces if _inside(face, slot)]
+        if inside:
+            return self._check(card, "ghost_masked", False, "visible", inside[0])
+        share = cover.coverage(flat, inset(slot))
+        ok = share >= self.required["ghost"]
+        return self._check(card, "ghost_masked", ok, "covered" if ok else "not_covered", slot, share)
+
+    # -- national register number ----------------------------------------------------------
+    def _printed_number(self, card: Card, flat: np.ndarray) -> Check:
+        mrz_top = card.view.image.height
+        if card.mrz is not None:
+            tops = [box[1] for box in card.mrz.boxes if box is not None]
+            mrz_top = min(tops) if tops else mrz_top
+        printed = [line for line in card.text.lines if line.box[3] <= mrz_top + 2]
+        for line in printed:
+            if national_numbers(line.text):
+                card.regions["national_number"] = line.box
+                return self._check(card, "national_number_masked", False, "readable", line.box)
+        slot = _region("national_number_2020" if self._new_model(card) else "national_number_2004")
+        card.regions["national_number"] = slot
+        share = cover.coverage(flat, inset(slot))
+        ok = share >= self.required["national_number"]
+        return self._check(card, "national_number_masked", ok, "covered" if ok else "not_covered", slot, share)
+
+    def _new_model(self, card: Card) -> bool:
+        expiry = card.mrz.expiry_year() if card.mrz else None
+        return card.kids or _is_chip(card.view.image, _region("chip_back")) or (expiry is not None and expiry >= 2030)
+
+    def _mrz_number(self, card: Card, flat: np.ndarray) -> Check:
+        mrz = card.mrz
+        band = _region("mrz")
+        card.regions["mrz"] = band
+        if mrz is None or not any(mrz.lines):
+            share = cover.coverage(flat, inset(band))
+            ok = share >= self.required["mrz_band"]
+            return self._check(card, "mrz_masked", ok, "covered" if ok else "unreadable", band, share)
+        if _mrz_numbers(mrz):
+            return self._check(card, "mrz_masked", False, "readable", _union(mrz.boxes))
+        line2 = mrz.column_box(1, 18, 28) if mrz.kind == "TD1" else mrz.column_box(1, 28, 41)
+        line1 = mrz.column_box(0, 15, 25) if mrz.kind == "TD1" else None
+        share2 = cover.coverage(flat, inset(line2)) if line2 else 0.0
+        second = mrz.lines[1][18:29] if len(mrz.lines) > 1 else ""
+        needs_line1 = mrz.kind == "TD1" and not any(ch.isdigit() for ch in second) and share2 < self.required["mrz_number"]
+        if needs_line1 and line1 is not None:  # older cards: the number opens optional data 1
+            card.regions["mrz_number"] = line1
+            share1 = cover.coverage(flat, inset(line1))
+            ok = share1 >= self.required["mrz_number"]
+            return self._check(card, "mrz_masked", ok, "covered" if ok else "not_covered", line1, share1)
+        card.regions["mrz_number"] = line2 or band
+        ok = line2 is not None and share2 >= self.required["mrz_number"]
+        return self._check(card, "mrz_masked", ok, "covered" if ok else "not_covered", line2 or band, share2)
+
+    @staticmethod
+    def _check(card: Card, name: str, passed: bool, evidence: str, box: Optional[Box],
+               share: Optional[float] = None) -> Check:
+        return Check(name, passed, evidence, card.view.box_on_upload(box) if box else None, card.page, share)
+
+
+def _union(boxes) -> Box:
+    known = [b for b in boxes if b is not None]
+    return (min(b[0] for b in known), min(b[1] for b in known), max(b[2] for b in known), max(b[3] for b in known))
+
+
+def _card_faces(image: Image.Image) -> list:
+    """Faces on the straight card: the ghost image's face is about 10% of the card's height."""
+    return detect_faces(image, min_fraction=0.08, min_neighbors=4)
+
+
+def _is_chip(image: Image.Image, region: Box) -> bool:
+    """A gold (or silver-grey metallic with gold) contact chip in the region: its colour in HSV."""
+    x0, y0, x1, y1 = (int(v) for v in region)
+    rgb = np.asarray(image.convert("RGB"))[y0:y1, x0:x1]
+    if rgb.size == 0:
+        return False
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    gold = (hsv[..., 0] >= 12) & (hsv[..., 0] <= 32) & (hsv[..., 1] >= 70) & (hsv[..., 2] >= 90)
+    if gold.mean() < 0.08:
+        return False
+    mask = gold.astype(np.uint8) * 255
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    largest = max((stats[i, cv2.CC_STAT_AREA] for i in range(1, count)), default=0)
+    return largest >= 0.06 * mask.size

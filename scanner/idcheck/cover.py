@@ -1,0 +1,47 @@
+"""Is a part of the card really covered?
+
+A cover hides: an opaque box, a marker scribble filled in, a sticker. Seen in
+pixels, a covered area is flat: after a light smoothing (which removes scanner
+and JPEG noise) almost no point differs from its neighbours. Text, a face, a
+guilloche pattern, a translucent box (the content shows through at half
+contrast), a thin line struck through or a light blur all leave edges, so
+their area is not flat. The share of flat points in the area where an item is
+expected is the evidence; a high share is required before an item counts as
+covered.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import cv2
+import numpy as np
+from PIL import Image
+
+
+def flat_map(image: Image.Image, sigma: float, window: int, max_std: float) -> np.ndarray:
+    """True where the smoothed picture has (almost) no local contrast."""
+    grey = np.asarray(image.convert("L"), dtype=np.float32)
+    grey = cv2.GaussianBlur(grey, (0, 0), sigma)
+    mean = cv2.blur(grey, (window, window))
+    mean_sq = cv2.blur(grey * grey, (window, window))
+    std = np.sqrt(np.maximum(mean_sq - mean * mean, 0))
+    return std < max_std
+
+
+def coverage(flat: np.ndarray, box: Sequence[float]) -> float:
+    """The share of flat points inside box (x0, y0, x1, y1), clipped to the picture."""
+    height, width = flat.shape
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    x1, y1 = min(width, int(box[2])), min(height, int(box[3]))
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    return float(flat[y0:y1, x0:x1].mean())
+
+
+def fill_colour(image: Image.Image, box: Sequence[float]) -> tuple:
+    """The median colour inside box (what a cover looks like, for the report)."""
+    rgb = np.asarray(image.convert("RGB"))[int(box[1]):int(box[3]), int(box[0]):int(box[2])]
+    if rgb.size == 0:
+        return (0, 0, 0)
+    return tuple(int(v) for v in np.median(rgb.reshape(-1, 3), axis=0))

@@ -1,0 +1,257 @@
+"""Read a straightened card: its printed text (with boxes) and its machine-readable zone.
+
+The whole card is read once with Tesseract. When lines that look like an MRZ
+turn up, or the card is a back, the MRZ band is read a second time on its own
+with only the MRZ alphabet allowed (``A-Z 0-9 <``), which reads it far more
+exactly. The MRZ is then parsed after ICAO 9303 (TD1 for ID cards, TD3 for
+passports) and its check digits are verified; each character's column gives
+where the national register number sits, covered or not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+import pytesseract
+from PIL import Image
+
+from scanner.analyze.recognizers.mrz import check_digit
+from scanner.extract.errors import OcrFailed, OcrTimeout
+from scanner.extract.ocr import run_tesseract
+
+Box = Tuple[float, float, float, float]
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+_MRZ_LIKE = re.compile(r"^[A-Z0-9<«]{20,}$")
+
+
+@dataclass
+class Word:
+    text: str
+    box: Box
+    confidence: float
+
+
+@dataclass
+class Line:
+    words: List[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def box(self) -> Box:
+        return (min(w.box[0] for w in self.words), min(w.box[1] for w in self.words),
+                max(w.box[2] for w in self.words), max(w.box[3] for w in self.words))
+
+
+@dataclass
+class CardText:
+    lines: List[Line]
+    confidence: float  # mean confidence of words of 3+ characters
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def words(self) -> List[Word]:
+        return [w for line in self.lines for w in line.words]
+
+
+def ocr_lines(image: Image.Image, config: str, lang: str, timeout_s: int, offset=(0, 0)) -> CardText:
+    try:
+        data = run_tesseract(pytesseract.image_to_data, image, lang=lang, config=config,
+                             output_type=pytesseract.Output.DICT, timeout=timeout_s)
+    except RuntimeError as exc:
+        raise OcrTimeout(f"reading the card took more than {timeout_s} s") from exc
+    except pytesseract.TesseractError as exc:
+        raise OcrFailed(f"Tesseract could not read the card ({exc.status})") from exc
+    lines: dict = {}
+    confidences = []
+    for i, token in enumerate(data["text"]):
+        token = (token or "").strip()
+        confidence = float(data["conf"][i])
+        if not token or confidence < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        x, y = data["left"][i] + offset[0], data["top"][i] + offset[1]
+        box = (x, y, x + data["width"][i], y + data["height"][i])
+        lines.setdefault(key, []).append(Word(token, box, confidence))
+        if len(token) >= 3:
+            confidences.append(confidence)
+    ordered = sorted((Line(words) for words in lines.values()), key=lambda line: (line.box[1], line.box[0]))
+    return CardText(ordered, sum(confidences) / len(confidences) if confidences else 0.0)
+
+
+@dataclass
+class Mrz:
+    kind: str  # TD1 | TD3
+    lines: List[str]  # as read, cleaned (may be shorter than the norm where covered)
+    boxes: List[Optional[Box]]  # per expected line, None when the line was not read
+    char_width: float
+    left: float
+
+    @property
+    def code(self) -> str:
+        return self.lines[0][:2] if self.lines and self.lines[0] else ""
+
+    @property
+    def state(self) -> str:
+        return self.lines[0][2:5] if self.lines and len(self.lines[0]) >= 5 else ""
+
+    def field_ok(self, line: int, start: int, end: int, digit_at: int) -> Optional[bool]:
+        text = self.lines[line] if line < len(self.lines) else ""
+        if len(text) <= digit_at:
+            return None
+        return check_digit(text[start:end]) == text[digit_at]
+
+    def checks(self) -> dict:
+        """Which check digits pass (None: the field was not readable)."""
+        if self.kind == "TD1":
+            composite = None
+            if len(self.lines) >= 2 and len(self.lines[0]) == 30 and len(self.lines[1]) == 30:
+                l1, l2 = self.lines[0], self.lines[1]
+                composite = check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]) == l2[29]
+            return {"document_number": self.field_ok(0, 5, 14, 14), "birth_date": self.field_ok(1, 0, 6, 6),
+                    "expiry_date": self.field_ok(1, 8, 14, 14), "composite": composite}
+        composite = None
+        if len(self.lines) >= 2 and len(self.lines[1]) == 44:
+            l2 = self.lines[1]
+            composite = check_digit(l2[0:10] + l2[13:20] + l2[21:43]) == l2[43]
+        return {"document_number": self.field_ok(1, 0, 9, 9), "birth_date": self.field_ok(1, 13, 19, 19),
+                "expiry_date": self.field_ok(1, 21, 27, 27), "personal_number": self.field_ok(1, 28, 42, 42),
+                "composite": composite}
+
+    def expiry_year(self) -> Optional[int]:
+        line = self.lines[1] if len(self.lines) > 1 else ""
+        field = line[8:14] if self.kind == "TD1" else line[21:27]
+        if len(field) == 6 and field.isdigit() and self.checks().get("expiry_date"):
+            return 2000 + int(field[:2])
+        return None
+
+    def column_box(self, line: int, first: int, last: int) -> Optional[Box]:
+        """Where characters first..last (0-based) of a line stand, read or covered."""
+        if line >= len(self.boxes):
+            return None
+        box = self.boxes[line]
+        if box is None:  # not read (covered?): between its neighbours
+            known = [(i, b) for i, b in enumerate(self.boxes) if b is not None]
+            if len(known) < 2:
+                return None
+            (i0, b0), (i1, b1) = known[0], known[-1]
+            step = ((b1[1] + b1[3]) / 2 - (b0[1] + b0[3]) / 2) / max(i1 - i0, 1)
+            centre = (b0[1] + b0[3]) / 2 + step * (line - i0)
+            half = (b0[3] - b0[1]) / 2
+            box = (0, centre - half, 0, centre + half)
+        return (self.left + first * self.char_width, box[1], self.left + (last + 1) * self.char_width, box[3])
+
+
+def _clean(text: str) -> str:
+    return text.replace(" ", "").replace("«", "<").upper()
+
+
+def find_mrz(text: CardText) -> Optional[Tuple[int, int]]:
+    """The vertical extent (y0, y1) of lines that look like an MRZ, if any."""
+    mrz_lines = [line for line in text.lines if _MRZ_LIKE.match(_clean(line.text)) and "<" in _clean(line.text)]
+    if not mrz_lines:
+        return None
+    return (int(min(line.box[1] for line in mrz_lines)), int(max(line.box[3] for line in mrz_lines)))
+
+
+def read_mrz(image: Image.Image, band: Tuple[int, int], timeout_s: int,
+             rows: Optional[List[Box]] = None, grid: Tuple[float, float] = (0, 0)) -> Optional[Mrz]:
+    """Read the band (y0, y1) of the card again with the MRZ alphabet only, and parse it.
+
+    When the block does not read as an MRZ (a cover across one line can upset Tesseract's
+    line finding), and the rows' places are known from the card's layout, each row is read
+    on its own as a single line."""
+    y0, y1 = band
+    pad = max(8, (y1 - y0) // 6)
+    top, bottom = max(0, y0 - pad), min(image.height, y1 + pad)
+    crop = image.crop((0, top, image.width, bottom)).convert("L")
+    whitelist = f"-c tessedit_char_whitelist={MRZ_ALPHABET}"
+    read = ocr_lines(crop, f"--psm 6 {whitelist}", "eng", timeout_s, (0, top))
+    mrz = _parse([line for line in read.lines])
+    if mrz is None and rows:
+        texts, boxes = [], []
+        for x0, ry0, x1, ry1 in rows:
+            row = ocr_lines(image.crop((int(x0), int(ry0), int(x1), int(ry1))).convert("L"),
+                            f"--psm 7 {whitelist}", "eng", timeout_s, (int(x0), int(ry0)))
+            words = [w for line in row.lines for w in line.words]
+            clean = _drop_lead(_clean(" ".join(w.text for w in words)))[:30]
+            texts.append(clean if len(clean) >= 5 else "")
+            boxes.append(Line(words).box if words and len(clean) >= 5 else None)
+        if any(len(text) >= 20 for text in texts):
+            # Columns from the layout: the MRZ's 30 characters fill its area on the card.
+            left, right = grid
+            mrz = Mrz("TD1", texts, boxes, (right - left) / 30, left)
+    return mrz
+
+
+def _parse(read_lines: List[Line]) -> Optional[Mrz]:
+    lines = [(line, _drop_lead(_clean(line.text))) for line in read_lines]
+    lines = [(line, clean) for line, clean in lines if len(clean) >= 5]
+    if not lines:
+        return None
+    longest = max(len(clean) for _, clean in lines)
+    kind = "TD3" if longest >= 40 else "TD1"
+    width = 44 if kind == "TD3" else 30
+    count = 2 if kind == "TD3" else 3
+    full = [(line, clean) for line, clean in lines if abs(len(clean) - width) <= 1]
+    if not full:
+        return None
+    # Character grid from a completely read line.
+    reference, ref_clean = full[0]
+    x0, _, x1, _ = reference.box
+    char_width = (x1 - x0) / len(ref_clean)
+    line_height = reference.box[3] - reference.box[1]
+    # Place every read line on its row of the MRZ, counting rows from the reference line.
+    rows: List[Optional[Tuple[Line, str]]] = [None] * count
+    ref_row = _row_of(ref_clean, kind)
+    pitch = _pitch(lines, line_height)
+    for line, clean in lines:
+        row = ref_row + round(((line.box[1] + line.box[3]) / 2 - (reference.box[1] + reference.box[3]) / 2) / pitch)
+        if 0 <= row < count and rows[row] is None:
+            rows[row] = (line, clean[:width])
+    return Mrz(kind, [r[1] if r else "" for r in rows], [r[0].box if r else None for r in rows], char_width, x0)
+
+
+def _pitch(lines: List[Tuple[Line, str]], line_height: float) -> float:
+    """Distance between two MRZ rows: the smallest gap between read lines, halved when a row between was not read."""
+    centres = sorted((line.box[1] + line.box[3]) / 2 for line, _ in lines)
+    gaps = [b - a for a, b in zip(centres, centres[1:]) if b - a > line_height * 0.8]
+    if not gaps:
+        return line_height * 1.25
+    gap = min(gaps)
+    return gap / max(1, round(gap / (line_height * 1.25)))
+
+
+_TD1_START = re.compile(r"[ACI][A-Z<][A-Z<]{3}")
+
+
+def _drop_lead(clean: str) -> str:
+    """A stray character read before line 1 (the card's edge, a speck): 'TIDBEL...' is 'IDBEL...'."""
+    if len(clean) >= 31 and not _TD1_START.match(clean) and _TD1_START.match(clean[1:]):
+        return clean[1:]
+    return clean
+
+
+def _row_of(clean: str, kind: str) -> int:
+    """Which row a complete line is: the first starts with the document code, the last holds '<<' names."""
+    if kind == "TD1":
+        if clean[:1] in "ICA" and not clean[:6].isdigit():
+            return 0
+        if clean[:6].isdigit():
+            return 1
+        return 2
+    return 0 if clean[:1] == "P" else 1
+
+
+@dataclass
+class Reading:
+    text: CardText
+    mrz: Optional[Mrz] = None
+    keywords: set = field(default_factory=set)
