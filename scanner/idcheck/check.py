@@ -39,6 +39,7 @@ from scanner.idcheck.locate import CARD_SIZE, CardView, find_cards
 from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_lines, read_mrz
 
 Box = Tuple[float, float, float, float]
+MRZ_ROW_INSET = 0.25  # a row's place is estimated when it was not read: measure its middle
 
 
 @lru_cache(maxsize=1)
@@ -102,10 +103,10 @@ def _region(name: str) -> Box:
     return (x0 * w, y0 * h, x1 * w, y1 * h)
 
 
-def inset(box: Box) -> Box:
+def inset(box: Box, vertical: Optional[float] = None) -> Box:
     """The box shrunk on every side: coverage is measured well inside an item's place."""
     share = settings()["inset"]
-    dx, dy = (box[2] - box[0]) * share, (box[3] - box[1]) * share
+    dx, dy = (box[2] - box[0]) * share, (box[3] - box[1]) * (share if vertical is None else vertical)
     return (box[0] + dx, box[1] + dy, box[2] - dx, box[3] - dy)
 
 
@@ -147,11 +148,11 @@ def _mrz_numbers(mrz: Mrz) -> bool:
     return False
 
 
-def _mrz_rows() -> List[Box]:
+def _mrz_rows(pad: float = 0.2) -> List[Box]:
     """The three rows of a TD1 MRZ on the straight card (from the layout's MRZ area)."""
     x0, y0, x1, y1 = _region("mrz")
     step = (y1 - y0) / 3
-    pad = step * 0.2
+    pad = step * pad
     return [(x0 - 20, y0 + i * step - pad, x1 + 20, y0 + (i + 1) * step + pad) for i in range(3)]
 
 
@@ -186,6 +187,8 @@ class CardReader:
         if band is not None:
             x0, _, x1, _ = _region("mrz")
             mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
+            if mrz is not None and mrz.kind == "TD1":
+                mrz.layout_rows = _mrz_rows(pad=0.0)
         if score < 1 and mrz is None and not _card_numbers(text.text):
             return None  # nothing of an identity document
         all_text = text.text
@@ -229,11 +232,14 @@ class Inspector:
     def inspect(self, card: Card) -> None:
         image = card.view.image
         c = self.cfg["cover"]
-        flat = cover.flat_map(image, c["sigma"], c["window"], c["max_std"])
+        flat = cover.Surface(image, c["sigma"], c["window"], c["max_std"])
         faces = [f.box for f in _card_faces(image)]
+        if not card.belgian:
+            self._foreign(card, flat, faces)
+            return
         if card.side == "front" or card.side is None:
             card.checks.append(self._photo(card, flat, faces))
-        if card.side == "back":
+        if card.side == "back" or (card.side is None and card.belgian):  # unsure of the side: check both
             if self._has_ghost(card, image, faces):
                 card.checks.append(self._ghost(card, flat, faces))
             card.checks.append(self._printed_number(card, flat))
@@ -241,8 +247,17 @@ class Inspector:
         elif national_numbers(card.text.text):  # a number on a front or an unknown side
             card.checks.append(self._printed_number(card, flat))
 
+    def _foreign(self, card: Card, flat: cover.Surface, faces: List[Box]) -> None:
+        """Passports and other countries' cards: where their items sit is not known here, so
+        nothing can be established as covered; what is seen is reported (never compliant)."""
+        card.checks.append(self._photo(card, flat, faces))
+        if national_numbers(card.text.text):
+            card.checks.append(self._printed_number(card, flat))
+        if card.mrz is not None and any(card.mrz.checks().values()):
+            card.checks.append(self._check(card, "mrz_masked", False, "readable", _union(card.mrz.boxes)))
+
     # -- photos ---------------------------------------------------------------------
-    def _photo(self, card: Card, flat: np.ndarray, faces: List[Box]) -> Check:
+    def _photo(self, card: Card, flat: cover.Surface, faces: List[Box]) -> Check:
         chip_front = _is_chip(card.view.image, _region("chip_front"))
         slot = _region("photo_right" if chip_front else "photo_left")
         card.regions["photo"] = slot
@@ -251,7 +266,7 @@ class Inspector:
         if card.document_type in (None, "PASSPORT", "ID_CARD") and not card.belgian:
             # Where the photo sits is known for Belgian cards only: no face found is not enough.
             return self._check(card, "photo_masked", False, "not_found", None)
-        share = cover.coverage(flat, inset(slot))
+        share = flat.coverage(inset(slot))
         return self._check(card, "photo_masked", share >= self.required["photo"],
                            "covered" if share >= self.required["photo"] else "not_covered", slot, share)
 
@@ -263,18 +278,18 @@ class Inspector:
             return expiry >= 2030
         return any(_inside(face, _region("ghost")) for face in faces)
 
-    def _ghost(self, card: Card, flat: np.ndarray, faces: List[Box]) -> Check:
+    def _ghost(self, card: Card, flat: cover.Surface, faces: List[Box]) -> Check:
         slot = _region("ghost")
         card.regions["ghost"] = slot
         inside = [face for face in faces if _inside(face, slot)]
         if inside:
             return self._check(card, "ghost_masked", False, "visible", inside[0])
-        share = cover.coverage(flat, inset(slot))
+        share = flat.coverage(inset(slot))
         ok = share >= self.required["ghost"]
         return self._check(card, "ghost_masked", ok, "covered" if ok else "not_covered", slot, share)
 
     # -- national register number ----------------------------------------------------------
-    def _printed_number(self, card: Card, flat: np.ndarray) -> Check:
+    def _printed_number(self, card: Card, flat: cover.Surface) -> Check:
         mrz_top = card.view.image.height
         if card.mrz is not None:
             tops = [box[1] for box in card.mrz.boxes if box is not None]
@@ -286,7 +301,7 @@ class Inspector:
                 return self._check(card, "national_number_masked", False, "readable", line.box)
         slot = _region("national_number_2020" if self._new_model(card) else "national_number_2004")
         card.regions["national_number"] = slot
-        share = cover.coverage(flat, inset(slot))
+        share = flat.coverage(inset(slot))
         ok = share >= self.required["national_number"]
         return self._check(card, "national_number_masked", ok, "covered" if ok else "not_covered", slot, share)
 
@@ -294,29 +309,48 @@ class Inspector:
         expiry = card.mrz.expiry_year() if card.mrz else None
         return card.kids or _is_chip(card.view.image, _region("chip_back")) or (expiry is not None and expiry >= 2030)
 
-    def _mrz_number(self, card: Card, flat: np.ndarray) -> Check:
+    def _mrz_number(self, card: Card, flat: cover.Surface) -> Check:
         mrz = card.mrz
         band = _region("mrz")
         card.regions["mrz"] = band
         if mrz is None or not any(mrz.lines):
-            share = cover.coverage(flat, inset(band))
-            ok = share >= self.required["mrz_band"]
-            return self._check(card, "mrz_masked", ok, "covered" if ok else "unreadable", band, share)
+            share = flat.coverage(inset(band))
+            if share >= self.required["mrz_band"]:  # the whole zone is covered
+                return self._check(card, "mrz_masked", True, "covered", band, share)
+            if not card.belgian:
+                return self._check(card, "mrz_masked", False, "unreadable", band, share)
+            # Nothing read: judge the number's places from the Belgian layout alone.
+            x0, _, x1, _ = band
+            mrz = Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
         if _mrz_numbers(mrz):
             return self._check(card, "mrz_masked", False, "readable", _union(mrz.boxes))
-        line2 = mrz.column_box(1, 18, 28) if mrz.kind == "TD1" else mrz.column_box(1, 28, 41)
-        line1 = mrz.column_box(0, 15, 25) if mrz.kind == "TD1" else None
-        share2 = cover.coverage(flat, inset(line2)) if line2 else 0.0
-        second = mrz.lines[1][18:29] if len(mrz.lines) > 1 else ""
-        needs_line1 = mrz.kind == "TD1" and not any(ch.isdigit() for ch in second) and share2 < self.required["mrz_number"]
-        if needs_line1 and line1 is not None:  # older cards: the number opens optional data 1
-            card.regions["mrz_number"] = line1
-            share1 = cover.coverage(flat, inset(line1))
-            ok = share1 >= self.required["mrz_number"]
-            return self._check(card, "mrz_masked", ok, "covered" if ok else "not_covered", line1, share1)
-        card.regions["mrz_number"] = line2 or band
-        ok = line2 is not None and share2 >= self.required["mrz_number"]
-        return self._check(card, "mrz_masked", ok, "covered" if ok else "not_covered", line2 or band, share2)
+        # Every place the number can sit must be covered or visibly hold no number: optional
+        # data 2 (line 2, 19-29) on cards since 2010, the start of optional data 1 (line 1,
+        # 16-26) on 2004 cards. Passports: the personal number (line 2, 29-42).
+        if mrz.kind != "TD1":
+            places = [(1, 28, 41)]
+        elif self._new_model(card):
+            places = [(1, 18, 28)]
+        else:
+            places = [(1, 18, 28), (0, 15, 25)]
+        shares, boxes = [], []
+        for line, first, last in places:
+            box = mrz.column_box(line, first, last)
+            if box is None:
+                return self._check(card, "mrz_masked", False, "unreadable", band)
+            read = mrz.lines[line][first:last + 1] if line < len(mrz.lines) else ""
+            share = flat.coverage(inset(box, MRZ_ROW_INSET))
+            empty = len(read) >= last - first - 1 and read.count("<") >= 3  # fillers: no number here
+            covered = share >= self.required["mrz_number"]
+            if not (covered or empty):
+                card.regions["mrz_number"] = box
+                return self._check(card, "mrz_masked", False, "not_covered", box, share)
+            if covered:
+                boxes.append(box)
+                shares.append(share)
+        card.regions["mrz_number"] = _union(boxes) if boxes else band
+        return self._check(card, "mrz_masked", True, "covered", card.regions["mrz_number"],
+                           min(shares) if shares else None)
 
     @staticmethod
     def _check(card: Card, name: str, passed: bool, evidence: str, box: Optional[Box],
@@ -346,5 +380,11 @@ def _is_chip(image: Image.Image, region: Box) -> bool:
         return False
     mask = gold.astype(np.uint8) * 255
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    largest = max((stats[i, cv2.CC_STAT_AREA] for i in range(1, count)), default=0)
-    return largest >= 0.06 * mask.size
+    height, width = mask.shape
+    for i in range(1, count):
+        w, h = stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]
+        # A chip is a compact pad (about 11 x 9 mm), not a strip (a coloured cover).
+        if stats[i, cv2.CC_STAT_AREA] >= 0.06 * mask.size and h >= 0.35 * height and w >= 0.35 * width \
+                and 0.7 <= w / max(h, 1) <= 1.8:
+            return True
+    return False

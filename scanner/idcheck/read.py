@@ -93,6 +93,7 @@ class Mrz:
     boxes: List[Optional[Box]]  # per expected line, None when the line was not read
     char_width: float
     left: float
+    layout_rows: Optional[List[Box]] = None  # where the rows sit by the card's layout, if known
 
     @property
     def code(self) -> str:
@@ -132,20 +133,33 @@ class Mrz:
             return 2000 + int(field[:2])
         return None
 
-    def column_box(self, line: int, first: int, last: int) -> Optional[Box]:
-        """Where characters first..last (0-based) of a line stand, read or covered."""
-        if line >= len(self.boxes):
-            return None
-        box = self.boxes[line]
-        if box is None:  # not read (covered?): between its neighbours
-            known = [(i, b) for i, b in enumerate(self.boxes) if b is not None]
-            if len(known) < 2:
-                return None
+    def row_box(self, line: int) -> Optional[Box]:
+        """Where a row stands: as read, else between read neighbours, else from the layout
+        (moved by however far the read rows sit from their layout places)."""
+        if line < len(self.boxes) and self.boxes[line] is not None:
+            return self.boxes[line]
+        known = [(i, b) for i, b in enumerate(self.boxes) if b is not None]
+        if len(known) >= 2:
             (i0, b0), (i1, b1) = known[0], known[-1]
             step = ((b1[1] + b1[3]) / 2 - (b0[1] + b0[3]) / 2) / max(i1 - i0, 1)
             centre = (b0[1] + b0[3]) / 2 + step * (line - i0)
             half = (b0[3] - b0[1]) / 2
-            box = (0, centre - half, 0, centre + half)
+            return (0, centre - half, 0, centre + half)
+        if self.layout_rows and line < len(self.layout_rows):
+            shift = 0.0
+            if known:
+                i0, b0 = known[0]
+                lay = self.layout_rows[i0]
+                shift = (b0[1] + b0[3]) / 2 - (lay[1] + lay[3]) / 2
+            row = self.layout_rows[line]
+            return (row[0], row[1] + shift, row[2], row[3] + shift)
+        return None
+
+    def column_box(self, line: int, first: int, last: int) -> Optional[Box]:
+        """Where characters first..last (0-based) of a line stand, read or covered."""
+        box = self.row_box(line)
+        if box is None:
+            return None
         return (self.left + first * self.char_width, box[1], self.left + (last + 1) * self.char_width, box[3])
 
 
@@ -175,20 +189,48 @@ def read_mrz(image: Image.Image, band: Tuple[int, int], timeout_s: int,
     whitelist = f"-c tessedit_char_whitelist={MRZ_ALPHABET}"
     read = ocr_lines(crop, f"--psm 6 {whitelist}", "eng", timeout_s, (0, top))
     mrz = _parse([line for line in read.lines])
-    if mrz is None and rows:
+    if rows and (mrz is None or (mrz.kind == "TD1" and any(len(line) < 28 for line in mrz.lines))):
+        # Rows not read completely are read again one by one (a cover touching a row
+        # upsets the block reading); the longer reading is kept.
         texts, boxes = [], []
-        for x0, ry0, x1, ry1 in rows:
-            row = ocr_lines(image.crop((int(x0), int(ry0), int(x1), int(ry1))).convert("L"),
-                            f"--psm 7 {whitelist}", "eng", timeout_s, (int(x0), int(ry0)))
-            words = [w for line in row.lines for w in line.words]
-            clean = _drop_lead(_clean(" ".join(w.text for w in words)))[:30]
+        for index, (x0, ry0, x1, ry1) in enumerate(rows):
+            if mrz is not None and len(mrz.lines[index]) >= 28:  # read already
+                texts.append(mrz.lines[index])
+                boxes.append(mrz.boxes[index])
+                continue
+            words, clean = _read_row(image, (x0, ry0, x1, ry1), whitelist, timeout_s)
+            if mrz is not None and len(mrz.lines[index]) >= len(clean):
+                texts.append(mrz.lines[index])
+                boxes.append(mrz.boxes[index])
+                continue
             texts.append(clean if len(clean) >= 5 else "")
             boxes.append(Line(words).box if words and len(clean) >= 5 else None)
-        if any(len(text) >= 20 for text in texts):
+        if mrz is not None:
+            mrz.lines, mrz.boxes = texts, boxes
+        elif any(len(text) >= 20 for text in texts):
             # Columns from the layout: the MRZ's 30 characters fill its area on the card.
             left, right = grid
             mrz = Mrz("TD1", texts, boxes, (right - left) / 30, left)
     return mrz
+
+
+def _read_row(image: Image.Image, box: Box, whitelist: str, timeout_s: int) -> Tuple[List[Word], str]:
+    """One MRZ row read as a single line; when a cover cuts into it, its upper and lower
+    parts are tried too (Tesseract reads characters with a clipped edge better than a
+    line with a cover's edge inside it)."""
+    x0, y0, x1, y1 = box
+    height = y1 - y0
+    best: Tuple[List[Word], str] = ([], "")
+    for top, bottom in ((y0, y1), (y0, y1 - 0.3 * height), (y0 + 0.3 * height, y1)):
+        row = ocr_lines(image.crop((int(x0), int(top), int(x1), int(bottom))).convert("L"),
+                        f"--psm 7 {whitelist}", "eng", timeout_s, (int(x0), int(top)))
+        words = [w for line in row.lines for w in line.words]
+        clean = _drop_lead(_clean(" ".join(w.text for w in words)))[:30]
+        if len(clean) > len(best[1]):
+            best = (words, clean)
+        if len(clean) >= 28:
+            break
+    return best
 
 
 def _parse(read_lines: List[Line]) -> Optional[Mrz]:
@@ -240,12 +282,13 @@ def _drop_lead(clean: str) -> str:
 
 
 def _row_of(clean: str, kind: str) -> int:
-    """Which row a complete line is: the first starts with the document code, the last holds '<<' names."""
+    """Which row a complete line is: the second opens with the birth date, the first has the
+    issuing state and document number, the last holds the names (letters and '<' only)."""
     if kind == "TD1":
-        if clean[:1] in "ICA" and not clean[:6].isdigit():
-            return 0
-        if clean[:6].isdigit():
+        if sum(ch.isdigit() for ch in clean[:6]) >= 4:
             return 1
+        if sum(ch.isdigit() for ch in clean[5:14]) >= 6:
+            return 0
         return 2
     return 0 if clean[:1] == "P" else 1
 
