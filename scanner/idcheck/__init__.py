@@ -202,10 +202,12 @@ class IdChecker:
         for card in verdict.cards:
             if card.page != number:
                 continue
+            numbers = [item for item in card.regions if item.startswith("mrz_number")]
             for item, box in card.regions.items():
-                if item == "mrz" and "mrz_number" in card.regions:
-                    continue  # only the number's columns, the rest of the MRZ stays readable
-                pad = settings()["pad"] * CARD_SIZE[1] if item != "mrz_number" else 6
+                if item == "mrz" and numbers:
+                    continue  # only the number's columns: the rest of the MRZ stays readable
+                pads = settings()["pad"]
+                pad = 6 if item.startswith("mrz_number") else pads.get(item, pads["default"]) * CARD_SIZE[1]
                 draw.polygon([tuple(p) for p in card.view.polygon_on_upload(_pad(box, pad))], fill=(0, 0, 0))
         for check in verdict.checks:
             if check.page == number and not check.passed and check.bbox:

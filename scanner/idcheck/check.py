@@ -137,15 +137,15 @@ def _card_numbers(text: str) -> list:
     return _card_recognizer().analyze(text, [])
 
 
-def _mrz_numbers(mrz: Mrz) -> bool:
-    """A valid national number anywhere in the MRZ (11 digits in a row)."""
+def _mrz_number_at(mrz: Mrz) -> Optional[Tuple[int, int]]:
+    """(line, column) of a valid national number anywhere in the MRZ (11 digits in a row)."""
     recognizer = _nn_recognizer()
-    for line in mrz.lines:
+    for index, line in enumerate(mrz.lines):
         for start in range(0, max(0, len(line) - 10)):
             run = line[start:start + 11]
             if run.isdigit() and recognizer.validate(run):
-                return True
-    return False
+                return index, start
+    return None
 
 
 def _mrz_rows(pad: float = 0.2) -> List[Box]:
@@ -322,8 +322,12 @@ class Inspector:
             # Nothing read: judge the number's places from the Belgian layout alone.
             x0, _, x1, _ = band
             mrz = Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
-        if _mrz_numbers(mrz):
-            return self._check(card, "mrz_masked", False, "readable", _union(mrz.boxes))
+        found = _mrz_number_at(mrz)
+        if found is not None:
+            line, start = found
+            box = mrz.column_box(line, start, start + 10)
+            card.regions["mrz_number"] = box or band
+            return self._check(card, "mrz_masked", False, "readable", box or _union(mrz.boxes))
         # Every place the number can sit must be covered or visibly hold no number: optional
         # data 2 (line 2, 19-29) on cards since 2010, the start of optional data 1 (line 1,
         # 16-26) on 2004 cards. Passports: the personal number (line 2, 29-42).
@@ -333,23 +337,25 @@ class Inspector:
             places = [(1, 18, 28)]
         else:
             places = [(1, 18, 28), (0, 15, 25)]
-        shares, boxes = [], []
-        for line, first, last in places:
+        verdict: Optional[Check] = None
+        shares = []
+        for index, (line, first, last) in enumerate(places):
             box = mrz.column_box(line, first, last)
             if box is None:
                 return self._check(card, "mrz_masked", False, "unreadable", band)
             read = mrz.lines[line][first:last + 1] if line < len(mrz.lines) else ""
             share = flat.coverage(inset(box, MRZ_ROW_INSET))
             empty = len(read) >= last - first - 1 and read.count("<") >= 3  # fillers: no number here
-            covered = share >= self.required["mrz_number"]
-            if not (covered or empty):
-                card.regions["mrz_number"] = box
-                return self._check(card, "mrz_masked", False, "not_covered", box, share)
-            if covered:
-                boxes.append(box)
-                shares.append(share)
-        card.regions["mrz_number"] = _union(boxes) if boxes else band
-        return self._check(card, "mrz_masked", True, "covered", card.regions["mrz_number"],
+            if empty:
+                continue
+            card.regions[f"mrz_number_{index}"] = box  # --fix covers it
+            if share < self.required["mrz_number"] and verdict is None:
+                verdict = self._check(card, "mrz_masked", False, "not_covered", box, share)
+            shares.append(share)
+        if verdict is not None:
+            return verdict
+        boxes = [box for key, box in card.regions.items() if key.startswith("mrz_number")]
+        return self._check(card, "mrz_masked", True, "covered", _union(boxes) if boxes else band,
                            min(shares) if shares else None)
 
     @staticmethod
@@ -365,7 +371,7 @@ def _union(boxes) -> Box:
 
 def _card_faces(image: Image.Image) -> list:
     """Faces on the straight card: the ghost image's face is about 10% of the card's height."""
-    return detect_faces(image, min_fraction=0.08, min_neighbors=4)
+    return detect_faces(image, min_fraction=0.08, max_side=700, min_neighbors=4)
 
 
 def _is_chip(image: Image.Image, region: Box) -> bool:

@@ -225,6 +225,8 @@ def _read_row(image: Image.Image, box: Box, whitelist: str, timeout_s: int) -> T
         row = ocr_lines(image.crop((int(x0), int(top), int(x1), int(bottom))).convert("L"),
                         f"--psm 7 {whitelist}", "eng", timeout_s, (int(x0), int(top)))
         words = [w for line in row.lines for w in line.words]
+        if words and Line(words).box[3] - Line(words).box[1] < 0.35 * height:
+            continue  # specks along a cover's edge, not characters
         clean = _drop_lead(_clean(" ".join(w.text for w in words)))[:30]
         if len(clean) > len(best[1]):
             best = (words, clean)
@@ -250,6 +252,7 @@ def _parse(read_lines: List[Line]) -> Optional[Mrz]:
     x0, _, x1, _ = reference.box
     char_width = (x1 - x0) / len(ref_clean)
     line_height = reference.box[3] - reference.box[1]
+    lines = [(line, clean) for line, clean in lines if line.box[3] - line.box[1] >= 0.5 * line_height]
     # Place every read line on its row of the MRZ, counting rows from the reference line.
     rows: List[Optional[Tuple[Line, str]]] = [None] * count
     ref_row = _row_of(ref_clean, kind)
