@@ -36,7 +36,7 @@ from scanner.analyze.vision import detect_faces
 from scanner.config import MODELS_DIR
 from scanner.idcheck import cover
 from scanner.idcheck.locate import CARD_SIZE, CardView, find_cards
-from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_lines, read_mrz
+from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_lines, parse_mrz, read_mrz
 
 Box = Tuple[float, float, float, float]
 MRZ_ROW_INSET = 0.25  # a row's place is estimated when it was not read: measure its middle
@@ -97,6 +97,12 @@ def _keywords(text: str, group: str) -> int:
     return sum(bool(pattern.search(folded)) for pattern in _keyword_patterns(group))
 
 
+def _bilingual(text: str) -> bool:
+    """Dutch and French labels side by side (Geboorteplaats / Lieu de naissance): a Belgian card."""
+    folded = fold(text)
+    return any(all(word in folded for word in pair) for pair in settings()["keywords"]["belgian_pairs"])
+
+
 def _region(name: str) -> Box:
     w, h = CARD_SIZE
     x0, y0, x1, y1 = settings()["regions"][name]
@@ -148,6 +154,13 @@ def _mrz_number_at(mrz: Mrz) -> Optional[Tuple[int, int]]:
     return None
 
 
+def _complete(mrz: Optional[Mrz]) -> bool:
+    """Every row read in full and every check digit right: no need to read the zone again."""
+    if mrz is None or any(len(line) < (30 if mrz.kind == "TD1" else 44) for line in mrz.lines):
+        return False
+    return all(mrz.checks().values())
+
+
 def _mrz_rows(pad: float = 0.2) -> List[Box]:
     """The three rows of a TD1 MRZ on the straight card (from the layout's MRZ area)."""
     x0, y0, x1, y1 = _region("mrz")
@@ -185,15 +198,18 @@ class CardReader:
             x0, y0, x1, y1 = _region("mrz")
             band = (int(y0), int(y1))
         if band is not None:
-            x0, _, x1, _ = _region("mrz")
-            mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
+            mrz = parse_mrz([line for line in text.lines if band[0] <= line.box[1] and line.box[3] <= band[1]])
+            if not _complete(mrz):  # the first reading did not get it all: read the zone on its own
+                x0, _, x1, _ = _region("mrz")
+                mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
             if mrz is not None and mrz.kind == "TD1":
                 mrz.layout_rows = _mrz_rows(pad=0.0)
         if score < 1 and mrz is None and not _card_numbers(text.text):
             return None  # nothing of an identity document
         all_text = text.text
         card_number = bool(_card_numbers(all_text))
-        belgian = bool(_keywords(all_text, "belgian")) or card_number or (mrz is not None and mrz.state == "BEL")
+        belgian = bool(_keywords(all_text, "belgian")) or card_number or (mrz is not None and mrz.state == "BEL") \
+            or "IDBEL" in fold(all_text).replace(" ", "") or _bilingual(all_text)
         kids = bool(_keywords(all_text, "kids"))
         front, back = _keywords(all_text, "front") + 2 * card_number, _keywords(all_text, "back")
         side = "back" if (mrz is not None and mrz.kind == "TD1") or back > front else "front" if front else None
@@ -313,6 +329,12 @@ class Inspector:
         mrz = card.mrz
         band = _region("mrz")
         card.regions["mrz"] = band
+        if card.belgian:  # for --fix: the number's places by the layout too, whatever was read
+            x0, _, x1, _ = band
+            layout = Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
+            card.regions["mrz_number_layout_2"] = layout.column_box(1, 18, 28)
+            if not self._new_model(card):
+                card.regions["mrz_number_layout_1"] = layout.column_box(0, 15, 25)
         if mrz is None or not any(mrz.lines):
             share = flat.coverage(inset(band))
             if share >= self.required["mrz_band"]:  # the whole zone is covered
@@ -354,7 +376,7 @@ class Inspector:
             shares.append(share)
         if verdict is not None:
             return verdict
-        boxes = [box for key, box in card.regions.items() if key.startswith("mrz_number")]
+        boxes = [box for key, box in card.regions.items() if key.startswith("mrz_number_") and "layout" not in key]
         return self._check(card, "mrz_masked", True, "covered", _union(boxes) if boxes else band,
                            min(shares) if shares else None)
 

@@ -135,10 +135,13 @@ class Mrz:
 
     def row_box(self, line: int) -> Optional[Box]:
         """Where a row stands: as read, else between read neighbours, else from the layout
-        (moved by however far the read rows sit from their layout places)."""
-        if line < len(self.boxes) and self.boxes[line] is not None:
+        (moved by however far the read rows sit from their layout places). A reading taller
+        than its neighbours (two rows read as one) is not trusted for where it stands."""
+        heights = sorted(b[3] - b[1] for b in self.boxes if b is not None)
+        usual = heights[len(heights) // 2] if heights else 0
+        known = [(i, b) for i, b in enumerate(self.boxes) if b is not None and b[3] - b[1] <= 1.4 * usual]
+        if any(i == line for i, _ in known):
             return self.boxes[line]
-        known = [(i, b) for i, b in enumerate(self.boxes) if b is not None]
         if len(known) >= 2:
             (i0, b0), (i1, b1) = known[0], known[-1]
             step = ((b1[1] + b1[3]) / 2 - (b0[1] + b0[3]) / 2) / max(i1 - i0, 1)
@@ -188,7 +191,7 @@ def read_mrz(image: Image.Image, band: Tuple[int, int], timeout_s: int,
     crop = image.crop((0, top, image.width, bottom)).convert("L")
     whitelist = f"-c tessedit_char_whitelist={MRZ_ALPHABET}"
     read = ocr_lines(crop, f"--psm 6 {whitelist}", "eng", timeout_s, (0, top))
-    mrz = _parse([line for line in read.lines])
+    mrz = parse_mrz([line for line in read.lines])
     if rows and (mrz is None or (mrz.kind == "TD1" and any(len(line) < 28 for line in mrz.lines))):
         # Rows not read completely are read again one by one (a cover touching a row
         # upsets the block reading); the longer reading is kept.
@@ -235,7 +238,8 @@ def _read_row(image: Image.Image, box: Box, whitelist: str, timeout_s: int) -> T
     return best
 
 
-def _parse(read_lines: List[Line]) -> Optional[Mrz]:
+def parse_mrz(read_lines: List[Line]) -> Optional[Mrz]:
+    """An MRZ from lines read on the card (rows placed by their height), if they make one."""
     lines = [(line, _drop_lead(_clean(line.text))) for line in read_lines]
     lines = [(line, clean) for line, clean in lines if len(clean) >= 5]
     if not lines:
