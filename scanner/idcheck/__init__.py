@@ -221,18 +221,26 @@ class IdChecker:
                     pad_x = pad_y = pads.get(item, pads["default"]) * CARD_SIZE[1]
                 draw.polygon([tuple(p) for p in card.view.polygon_on_upload(_pad(box, pad_x, pad_y))],
                              fill=(0, 0, 0))
+        covered = [card.view.box_on_upload(box) for card in verdict.cards if card.page == number
+                   for item, box in card.regions.items() if item in ("photo", "ghost")]
         for check in verdict.checks:
             if check.page != number or check.passed or not check.bbox or check.name == "card_readable":
                 continue
             box = check.bbox
-            if check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible":
-                box = _photo_around(box)  # a face: the whole photo around it
+            if check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible" \
+                    and not any(_centre_in(box, place) for place in covered):
+                box = _photo_around(box)  # a face outside the photo's place: the whole photo around it
             draw.rectangle(_pad(box, 6, 6), fill=(0, 0, 0))
         return out
 
 
 def _pad(box, pad_x: float, pad_y: float):
     return (box[0] - pad_x, box[1] - pad_y, box[2] + pad_x, box[3] + pad_y)
+
+
+def _centre_in(box, place) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return place[0] <= cx <= place[2] and place[1] <= cy <= place[3]
 
 
 def _photo_around(face) -> Tuple[float, float, float, float]:
