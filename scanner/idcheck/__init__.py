@@ -24,7 +24,7 @@ from scanner.idcheck.locate import CARD_SIZE, find_cards
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 4  # an ID copy is one or two sides, perhaps on two pages
-PDF_DPI = 200
+PDF_DPI = 300  # a card on an A4 page is about 1000 pixels wide at this resolution
 FIX_ROUNDS = 3  # cover, check again, cover what the check still asks for
 
 
@@ -171,7 +171,8 @@ class IdChecker:
             verdict.reasons.append(NO_CARD)
         else:
             types = [card.document_type for card in known]
-            verdict.document_type = max(set(types), key=types.count)
+            # Only a Kids-ID's front says so: a Kids-ID front with any back is a Kids-ID.
+            verdict.document_type = "BE_KIDS_ID" if "BE_KIDS_ID" in types else max(set(types), key=types.count)
             sides = {card.side for card in known if card.side}
             verdict.side = "both" if len(sides) == 2 else (sides.pop() if sides else None)
         for check in verdict.checks:
@@ -190,12 +191,15 @@ class IdChecker:
         verdict = self.check_pages(pages, name)
         if not any(card.document_type for card in verdict.cards):
             raise FixFailed(NO_CARD)
+        if verdict.compliant:  # nothing to cover: the pixels alone, without the file's metadata
+            return _save([Image.frombytes("RGB", p.size, p.tobytes()) for p in pages], fmt), verdict
         fixed = pages
         for _round in range(FIX_ROUNDS):
             fixed = [self._cover(page, number, verdict) for number, page in enumerate(fixed, start=1)]
-            again = self.check_pages(fixed, name)
+            output = _save(fixed, fmt)
+            again = self.check_bytes(output, name)  # the file as it will be handed over, encoded
             if again.compliant:
-                return _save(fixed, fmt), again
+                return output, again
             # The check says where it still wants a cover (a card found a few pixels off on the
             # masked copy): cover that too, unless nothing it asks for can be covered.
             if not any(c.bbox and not c.passed and c.name != "card_readable" for c in again.checks):
@@ -260,7 +264,7 @@ def _overlaps(a, b) -> bool:
 def _save(pages: List[Image.Image], fmt: str) -> bytes:
     out = io.BytesIO()
     if fmt == "PDF":
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=PDF_DPI)
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=PDF_DPI, quality=95)
     elif fmt in ("JPEG", "WEBP"):
         pages[0].save(out, fmt, quality=92)
     elif fmt in ("TIFF", "GIF") and len(pages) > 1:

@@ -116,7 +116,7 @@ class Mrz:
             if len(self.lines) >= 2 and len(self.lines[0]) == 30 and len(self.lines[1]) == 30:
                 l1, l2 = self.lines[0], self.lines[1]
                 composite = check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]) == l2[29]
-            return {"document_number": self.field_ok(0, 5, 14, 14), "birth_date": self.field_ok(1, 0, 6, 6),
+            return {"document_number": self._long_number_ok(), "birth_date": self.field_ok(1, 0, 6, 6),
                     "expiry_date": self.field_ok(1, 8, 14, 14), "composite": composite}
         composite = None
         if len(self.lines) >= 2 and len(self.lines[1]) == 44:
@@ -125,6 +125,19 @@ class Mrz:
         return {"document_number": self.field_ok(1, 0, 9, 9), "birth_date": self.field_ok(1, 13, 19, 19),
                 "expiry_date": self.field_ok(1, 21, 27, 27), "personal_number": self.field_ok(1, 28, 42, 42),
                 "composite": composite}
+
+    def _long_number_ok(self) -> Optional[bool]:
+        """TD1 document number; a Belgian card's 12-digit number overflows: '<' at 15, its last
+        three digits open optional data 1, then the check digit (computed with or without the
+        '<' depending on the card's age: both accepted)."""
+        line = self.lines[0] if self.lines else ""
+        if len(line) < 15:
+            return None
+        if line[14] != "<":
+            return check_digit(line[5:14]) == line[14]
+        if len(line) < 19:
+            return None
+        return line[18] in (check_digit(line[5:14] + line[15:18]), check_digit(line[5:18]))
 
     def expiry_year(self) -> Optional[int]:
         line = self.lines[1] if len(self.lines) > 1 else ""
@@ -197,7 +210,9 @@ def read_mrz(image: Image.Image, band: Tuple[int, int], timeout_s: int,
         # upsets the block reading); the longer reading is kept.
         texts, boxes = [], []
         for index, (x0, ry0, x1, ry1) in enumerate(rows):
-            if mrz is not None and len(mrz.lines[index]) >= 28:  # read already
+            # The names' row (the last) holds no number: read again only when nothing else was.
+            skip = index == len(rows) - 1 and mrz is not None
+            if mrz is not None and (len(mrz.lines[index]) >= 28 or skip):  # read already, or not needed
                 texts.append(mrz.lines[index])
                 boxes.append(mrz.boxes[index])
                 continue
@@ -233,8 +248,8 @@ def _read_row(image: Image.Image, box: Box, whitelist: str, timeout_s: int) -> T
         clean = _drop_lead(_clean(" ".join(w.text for w in words)))[:30]
         if len(clean) > len(best[1]):
             best = (words, clean)
-        if len(clean) >= 28:
-            break
+        if len(clean) >= 28 or len(best[1]) < 8:
+            break  # read, or nothing to read (a row under a cover): halves would not help
     return best
 
 
