@@ -7,13 +7,16 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
                    tesseract-ocr-eng poppler-utils fonts-dejavu-core
 
-.PHONY: demo test eval bench variants install system-deps samples lock clean
+.PHONY: demo test eval bench variants install system-deps samples samples-ids lock clean
 
 # The sample documents themselves, not the generators and ground-truth files beside them.
 DEMO_DOCS := $(addprefix sample_docs/,text scans photos pdf email office faces)
+# A dozen ID-card copies, masked and not: check-id exits 1 when it finds an unmasked one (expected here), 2 on an error.
+DEMO_IDS := $(wildcard sample_docs/id_cards/*_masked_black_scan_*.jpg sample_docs/id_cards/*_unmasked_scan_front.*)
 
 demo: install
 	$(BIN)/piiscan scan $(DEMO_DOCS) --format table
+	$(BIN)/piiscan check-id --format table $(DEMO_IDS); test $$? -le 1
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -22,11 +25,14 @@ eval: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[compare]'
 	$(BIN)/python -m tools.evaluate --out docs/eval.md
 	$(BIN)/python -m tools.evaluate_documents --out docs/eval-documents.md
+	$(BIN)/python -m tools.evaluate_idcheck --out docs/eval-idcheck.md
 
 bench: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[compare]'
 	$(BIN)/python -m tools.bench --out docs/bench.md
 	$(BIN)/python -m tools.bench_documents --out docs/bench-documents.md
+	$(BIN)/python -m tools.bench_idcheck --out docs/bench-idcheck.md
+	$(BIN)/python -m tools.bench_service --out docs/bench-service.md
 
 variants: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[research]'
@@ -36,6 +42,10 @@ samples: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[samples]'
 	$(BIN)/python sample_docs/generate.py
 	$(BIN)/python sample_docs/render.py
+
+# The ID-card copies (sample_docs/id_cards/ and its truth.jsonl); slow, so not part of `samples`.
+samples-ids: samples
+	$(BIN)/python sample_docs/id_cards/render_ids.py
 
 install: system-deps $(STAMP)
 

@@ -194,8 +194,11 @@ class IdChecker:
         if verdict.compliant:  # nothing to cover: the pixels alone, without the file's metadata
             return _save([Image.frombytes("RGB", p.size, p.tobytes()) for p in pages], fmt), verdict
         fixed = pages
-        for _round in range(FIX_ROUNDS):
-            fixed = [self._cover(page, number, verdict) for number, page in enumerate(fixed, start=1)]
+        for round_ in range(FIX_ROUNDS):
+            # First the places the check found; later only what the check of the copy still asks for
+            # (a card read another way up on the copy must not move the places).
+            fixed = [self._cover(page, number, verdict, places=round_ == 0)
+                     for number, page in enumerate(fixed, start=1)]
             output = _save(fixed, fmt)
             again = self.check_bytes(output, name)  # the file as it will be handed over, encoded
             if again.compliant:
@@ -208,11 +211,11 @@ class IdChecker:
         raise FixFailed("the masked copy still does not pass the check: " + " ".join(again.reasons))
 
     @staticmethod
-    def _cover(page: Image.Image, number: int, verdict: Verdict) -> Image.Image:
+    def _cover(page: Image.Image, number: int, verdict: Verdict, places: bool = True) -> Image.Image:
         out = Image.frombytes("RGB", page.size, page.tobytes())  # pixels only: no metadata carried over
         draw = ImageDraw.Draw(out)
         for card in verdict.cards:
-            if card.page != number:
+            if card.page != number or not places:
                 continue
             numbers = [item for item in card.regions if item.startswith("mrz_number")]
             pads = settings()["pad"]
@@ -231,7 +234,7 @@ class IdChecker:
             if check.page != number or check.passed or not check.bbox or check.name == "card_readable":
                 continue
             box = check.bbox
-            if check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible" \
+            if places and check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible" \
                     and not any(_centre_in(box, place) for place in covered):
                 box = _photo_around(box)  # a face outside the photo's place: the whole photo around it
             draw.rectangle(_pad(box, 6, 6), fill=(0, 0, 0))

@@ -194,7 +194,7 @@ class CardReader:
                     break
         band = find_mrz(text)
         mrz = None
-        if band is None and _keywords(text.text, "back"):
+        if band is None and (_keywords(text.text, "back") or score < 1):  # a back read badly: try its MRZ
             x0, y0, x1, y1 = _region("mrz")
             band = (int(y0), int(y1))
         if band is not None:
@@ -204,6 +204,8 @@ class CardReader:
                 mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
             if mrz is not None and mrz.kind == "TD1":
                 mrz.layout_rows = _mrz_rows(pad=0.0)
+        if mrz is not None and score < 1 and sum(bool(v) for v in mrz.checks().values()) < 2:
+            mrz = None  # characters where a card's MRZ would be, but not an MRZ
         if score < 1 and mrz is None and not _card_numbers(text.text):
             return None  # nothing of an identity document
         all_text = text.text
@@ -312,9 +314,11 @@ class Inspector:
             mrz_top = min(tops) if tops else mrz_top
         printed = [line for line in card.text.lines if line.box[3] <= mrz_top + 2]
         for line in printed:
-            if national_numbers(line.text):
-                card.regions["national_number"] = line.box
-                return self._check(card, "national_number_masked", False, "readable", line.box)
+            spans = national_numbers(line.text)
+            if spans:
+                box = _words_box(line, *spans[0])
+                card.regions["national_number"] = box
+                return self._check(card, "national_number_masked", False, "readable", box)
         slot = _region("national_number_2020" if self._new_model(card) else "national_number_2004")
         card.regions["national_number"] = slot
         share = flat.coverage(inset(slot))
@@ -384,6 +388,16 @@ class Inspector:
     def _check(card: Card, name: str, passed: bool, evidence: str, box: Optional[Box],
                share: Optional[float] = None) -> Check:
         return Check(name, passed, evidence, card.view.box_on_upload(box) if box else None, card.page, share)
+
+
+def _words_box(line, start: int, end: int) -> Box:
+    """The box of the words of a line that hold text[start:end] (the line joins words with spaces)."""
+    boxes, position = [], 0
+    for word in line.words:
+        if position < end and position + len(word.text) > start:
+            boxes.append(word.box)
+        position += len(word.text) + 1
+    return _union(boxes) if boxes else line.box
 
 
 def _union(boxes) -> Box:
