@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,31 @@ def scanner(analyzer):
     from scanner.pipeline import Scanner
 
     return Scanner(analyzer, key=b"test-key")
+
+
+# Loaded in a subprocess through sitecustomize.py: every connection attempt is logged and refused.
+BLOCKER = textwrap.dedent('''
+    import socket, os
+    LOG = os.environ["SOCKET_ATTEMPTS"]
+    def _refuse(*args, **kwargs):
+        with open(LOG, "a") as handle:
+            handle.write(repr(args[:2]) + "\\n")
+        raise OSError("network access is blocked in this test")
+    socket.socket.connect = _refuse
+    socket.socket.connect_ex = _refuse
+    socket.create_connection = _refuse
+    socket.getaddrinfo = _refuse
+''')
+
+
+@pytest.fixture()
+def offline(tmp_path, env):
+    """(environment, attempts log) for a subprocess in which every socket is blocked."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCKER)
+    attempts = tmp_path / "attempts.log"
+    return {**env, "PYTHONPATH": f"{site}:{ROOT}", "SOCKET_ATTEMPTS": str(attempts), "HF_HUB_OFFLINE": "0"}, attempts
 
 
 @pytest.fixture()

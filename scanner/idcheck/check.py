@@ -97,6 +97,24 @@ def _keywords(text: str, group: str) -> int:
     return sum(bool(pattern.search(folded)) for pattern in _keyword_patterns(group))
 
 
+_DATE = re.compile(r"\b(\d{2})[./-](\d{2})[./-]((?:19|20)\d{2})\b")
+
+
+def _child(text: str, mrz: Optional[Mrz]) -> bool:
+    """A card that expires less than 15 years after its holder's birth: a Kids-ID (an eID is
+    issued from 12 years of age and a Kids-ID is valid 3 years). Dates from the MRZ when its
+    check digits pass, else the earliest and latest dates printed on the front."""
+    if mrz is not None and mrz.kind == "TD1" and len(mrz.lines) > 1:
+        checks = mrz.checks()
+        line = mrz.lines[1]
+        if checks.get("birth_date") and checks.get("expiry_date"):
+            born, expires = int(line[0:2]), int(line[8:10])
+            born += 2000 if born <= expires else 1900
+            return 2000 + expires - born < 15
+    years = sorted(int(match.group(3)) for match in _DATE.finditer(text))
+    return len(years) >= 3 and years[-1] - years[0] < 15
+
+
 def _bilingual(text: str) -> bool:
     """Dutch and French labels side by side (Geboorteplaats / Lieu de naissance): a Belgian card."""
     folded = fold(text)
@@ -212,7 +230,7 @@ class CardReader:
         card_number = bool(_card_numbers(all_text))
         belgian = bool(_keywords(all_text, "belgian")) or card_number or (mrz is not None and mrz.state == "BEL") \
             or "IDBEL" in fold(all_text).replace(" ", "") or _bilingual(all_text)
-        kids = bool(_keywords(all_text, "kids"))
+        kids = bool(_keywords(all_text, "kids")) or _child(all_text, mrz)
         front, back = _keywords(all_text, "front") + 2 * card_number, _keywords(all_text, "back")
         side = "back" if (mrz is not None and mrz.kind == "TD1") or back > front else "front" if front else None
         document_type = self._document_type(all_text, mrz, belgian, kids)

@@ -6,7 +6,6 @@ import json
 import subprocess
 
 from tests.conftest import PIISCAN, REALDATA, ROOT, SAMPLES, real
-from tests.test_offline import BLOCKER
 
 ID_CARDS = SAMPLES / "id_cards"
 MASKED = ID_CARDS / "eid2004_masked_black_scan_front.jpg"
@@ -99,13 +98,9 @@ def test_real_specimens_are_all_rejected(env):
     assert all(r["reasons"] for r in results.values())
 
 
-def test_check_id_opens_no_connection(tmp_path, env):
-    """With every socket blocked (the blocker of tests/test_offline.py), check-id runs as usual."""
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "sitecustomize.py").write_text(BLOCKER)
-    attempts = tmp_path / "attempts.log"
-    env = {**env, "PYTHONPATH": f"{tmp_path / 'site'}:{ROOT}", "SOCKET_ATTEMPTS": str(attempts),
-           "HF_HUB_OFFLINE": "0"}
+def test_check_id_opens_no_connection(offline):
+    """With every socket blocked (the blocker of tests/conftest.py), check-id runs as usual."""
+    env, attempts = offline
     run = _run([UNMASKED], env)
     assert run.returncode == 1, run.stdout + run.stderr
     assert _lines(run)[0]["compliant"] is False
