@@ -179,6 +179,16 @@ def _complete(mrz: Optional[Mrz]) -> bool:
     return all(mrz.checks().values())
 
 
+_DIGIT_RUN = re.compile(r"\d{8,}")
+
+
+def _no_number_from(row: str, first: int) -> bool:
+    """The row, read far enough, visibly holds no number from `first` on: fillers ('<') and no
+    run of 8 digits (OCR drops or adds a character: the tail is judged, not exact columns)."""
+    tail = row[max(0, first - 2):]
+    return len(row) >= 20 and tail.count("<") >= 3 and not _DIGIT_RUN.search(tail)
+
+
 def _mrz_rows(pad: float = 0.2) -> List[Box]:
     """The three rows of a TD1 MRZ on the straight card (from the layout's MRZ area)."""
     x0, y0, x1, y1 = _region("mrz")
@@ -222,6 +232,10 @@ class CardReader:
                 mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
             if mrz is not None and mrz.kind == "TD1":
                 mrz.layout_rows = _mrz_rows(pad=0.0)
+                x0, _, x1, _ = _region("mrz")
+                if abs(mrz.char_width - (x1 - x0) / 30) > 0.1 * (x1 - x0) / 30:
+                    # The reading's extent is off (specks joined to a line): use the layout's columns.
+                    mrz.char_width, mrz.left = (x1 - x0) / 30, x0
         if mrz is not None and score < 1 and sum(bool(v) for v in mrz.checks().values()) < 2:
             mrz = None  # characters where a card's MRZ would be, but not an MRZ
         if score < 1 and mrz is None and not _card_numbers(text.text):
@@ -387,9 +401,8 @@ class Inspector:
             box = mrz.column_box(line, first, last)
             if box is None:
                 return self._check(card, "mrz_masked", False, "unreadable", band)
-            read = mrz.lines[line][first:last + 1] if line < len(mrz.lines) else ""
             share = flat.coverage(inset(box, MRZ_ROW_INSET))
-            empty = len(read) >= last - first - 1 and read.count("<") >= 3  # fillers: no number here
+            empty = _no_number_from(mrz.lines[line] if line < len(mrz.lines) else "", first)
             if empty:
                 continue
             card.regions[f"mrz_number_{index}"] = box  # --fix covers it

@@ -147,28 +147,27 @@ class Mrz:
         return None
 
     def row_box(self, line: int) -> Optional[Box]:
-        """Where a row stands: as read, else between read neighbours, else from the layout
-        (moved by however far the read rows sit from their layout places). A reading taller
-        than its neighbours (two rows read as one) is not trusted for where it stands."""
+        """Where a row stands: as read; else its place in the card's layout, moved by how far the
+        read rows sit from theirs; else between the read rows. A reading taller than the others
+        (two rows read as one) is not trusted for where it stands."""
         heights = sorted(b[3] - b[1] for b in self.boxes if b is not None)
         usual = heights[len(heights) // 2] if heights else 0
         known = [(i, b) for i, b in enumerate(self.boxes) if b is not None and b[3] - b[1] <= 1.4 * usual]
         if any(i == line for i, _ in known):
             return self.boxes[line]
+        if self.layout_rows and line < len(self.layout_rows):
+            # The layout's row, moved by how far the read rows sit from theirs (the median).
+            shifts = sorted((b[1] + b[3]) / 2 - (self.layout_rows[i][1] + self.layout_rows[i][3]) / 2
+                            for i, b in known if i < len(self.layout_rows))
+            shift = shifts[len(shifts) // 2] if shifts else 0.0
+            row = self.layout_rows[line]
+            return (row[0], row[1] + shift, row[2], row[3] + shift)
         if len(known) >= 2:
             (i0, b0), (i1, b1) = known[0], known[-1]
             step = ((b1[1] + b1[3]) / 2 - (b0[1] + b0[3]) / 2) / max(i1 - i0, 1)
             centre = (b0[1] + b0[3]) / 2 + step * (line - i0)
             half = (b0[3] - b0[1]) / 2
             return (0, centre - half, 0, centre + half)
-        if self.layout_rows and line < len(self.layout_rows):
-            shift = 0.0
-            if known:
-                i0, b0 = known[0]
-                lay = self.layout_rows[i0]
-                shift = (b0[1] + b0[3]) / 2 - (lay[1] + lay[3]) / 2
-            row = self.layout_rows[line]
-            return (row[0], row[1] + shift, row[2], row[3] + shift)
         return None
 
     def column_box(self, line: int, first: int, last: int) -> Optional[Box]:
@@ -206,23 +205,16 @@ def read_mrz(image: Image.Image, band: Tuple[int, int], timeout_s: int,
     read = ocr_lines(crop, f"--psm 6 {whitelist}", "eng", timeout_s, (0, top))
     mrz = parse_mrz([line for line in read.lines])
     if rows and (mrz is None or (mrz.kind == "TD1" and any(len(line) < 28 for line in mrz.lines))):
-        # Rows not read completely are read again one by one (a cover touching a row
-        # upsets the block reading); the longer reading is kept.
-        texts, boxes = [], []
-        for index, (x0, ry0, x1, ry1) in enumerate(rows):
-            # The names' row (the last) holds no number: read again only when nothing else was.
-            skip = index == len(rows) - 1 and mrz is not None
-            if mrz is not None and (len(mrz.lines[index]) >= 28 or skip):  # read already, or not needed
-                texts.append(mrz.lines[index])
-                boxes.append(mrz.boxes[index])
-                continue
-            words, clean = _read_row(image, (x0, ry0, x1, ry1), whitelist, timeout_s)
-            if mrz is not None and len(mrz.lines[index]) >= len(clean):
-                texts.append(mrz.lines[index])
-                boxes.append(mrz.boxes[index])
-                continue
-            texts.append(clean if len(clean) >= 5 else "")
-            boxes.append(Line(words).box if words and len(clean) >= 5 else None)
+        # Rows not read completely are read again one by one (a cover touching a row upsets
+        # the block reading); the names' row (the last) holds no number and is left as read.
+        wanted = [index for index in range(len(rows)) if mrz is None or
+                  (len(mrz.lines[index]) < 28 and index != len(rows) - 1)]
+        readings = _read_rows(image, [rows[i] for i in wanted], whitelist, timeout_s)
+        texts = list(mrz.lines) if mrz is not None else [""] * len(rows)
+        boxes = list(mrz.boxes) if mrz is not None else [None] * len(rows)
+        for index, (words, clean) in zip(wanted, readings):
+            if len(clean) >= 5 and len(clean) > len(texts[index]):  # the longer reading is kept
+                texts[index], boxes[index] = clean, Line(words).box
         if mrz is not None:
             mrz.lines, mrz.boxes = texts, boxes
         elif any(len(text) >= 20 for text in texts):
@@ -232,24 +224,38 @@ def read_mrz(image: Image.Image, band: Tuple[int, int], timeout_s: int,
     return mrz
 
 
-def _read_row(image: Image.Image, box: Box, whitelist: str, timeout_s: int) -> Tuple[List[Word], str]:
-    """One MRZ row read as a single line; when a cover cuts into it, its upper and lower
-    parts are tried too (Tesseract reads characters with a clipped edge better than a
-    line with a cover's edge inside it)."""
-    x0, y0, x1, y1 = box
-    height = y1 - y0
-    best: Tuple[List[Word], str] = ([], "")
-    for top, bottom in ((y0, y1), (y0, y1 - 0.3 * height), (y0 + 0.3 * height, y1)):
-        row = ocr_lines(image.crop((int(x0), int(top), int(x1), int(bottom))).convert("L"),
-                        f"--psm 7 {whitelist}", "eng", timeout_s, (int(x0), int(top)))
-        words = [w for line in row.lines for w in line.words]
-        if words and Line(words).box[3] - Line(words).box[1] < 0.35 * height:
-            continue  # specks along a cover's edge, not characters
+def _read_rows(image: Image.Image, rows: List[Box], whitelist: str, timeout_s: int) -> List[Tuple[List[Word], str]]:
+    """MRZ rows read as single lines, each as a whole and by its upper and lower parts
+    (Tesseract reads characters with a clipped edge better than a line with a cover's edge
+    in it). All the pieces are stacked on one strip and read by one Tesseract run: starting
+    Tesseract costs more than reading a line."""
+    if not rows:
+        return []
+    pieces = []  # (row index, crop box on the card)
+    for index, (x0, y0, x1, y1) in enumerate(rows):
+        height = y1 - y0
+        for top, bottom in ((y0, y1), (y0, y1 - 0.3 * height), (y0 + 0.3 * height, y1)):
+            pieces.append((index, (int(x0), int(top), int(x1), int(bottom))))
+    gap = 40
+    width = max(box[2] - box[0] for _, box in pieces)
+    strip = Image.new("L", (width, sum(box[3] - box[1] + gap for _, box in pieces) + gap), 255)
+    placed, y = [], gap
+    for index, box in pieces:
+        strip.paste(image.crop(box).convert("L"), (0, y))
+        placed.append((index, box, y))
+        y += box[3] - box[1] + gap
+    read = ocr_lines(strip, f"--psm 6 {whitelist}", "eng", timeout_s)
+    best: List[Tuple[List[Word], str]] = [([], "") for _ in rows]
+    for index, box, top in placed:
+        height = box[3] - box[1]
+        words = [Word(w.text, (w.box[0] + box[0], w.box[1] - top + box[1], w.box[2] + box[0], w.box[3] - top + box[1]),
+                      w.confidence)
+                 for line in read.lines for w in line.words if top <= (w.box[1] + w.box[3]) / 2 < top + height]
+        if not words or Line(words).box[3] - Line(words).box[1] < 0.35 * height:
+            continue  # nothing, or specks along a cover's edge
         clean = _drop_lead(_clean(" ".join(w.text for w in words)))[:30]
-        if len(clean) > len(best[1]):
-            best = (words, clean)
-        if len(clean) >= 28 or len(best[1]) < 8:
-            break  # read, or nothing to read (a row under a cover): halves would not help
+        if len(clean) > len(best[index][1]):
+            best[index] = (words, clean)
     return best
 
 
@@ -300,6 +306,10 @@ def _drop_lead(clean: str) -> str:
     """A stray character read before line 1 (the card's edge, a speck): 'TIDBEL...' is 'IDBEL...'."""
     if len(clean) >= 31 and not _TD1_START.match(clean) and _TD1_START.match(clean[1:]):
         return clean[1:]
+    # Line 2 opens with the birth date and its check digit: specks read before it are dropped.
+    lead = re.match(r"[^0-9]{1,3}(?=\d{7}[MF<])", clean)
+    if lead and len(clean) - lead.end() >= 20:
+        return clean[lead.end():]
     return clean
 
 
