@@ -238,14 +238,9 @@ def test_decompression_bomb_is_422(main):
 
 
 def unmasked_card() -> Path:
-    try:
-        import scanner.idcheck  # noqa: F401
-    except ImportError:
-        pytest.skip("scanner.idcheck is not there yet: the ID check is being written in parallel")
-    folder = SAMPLES / "id_cards"
-    cards = sorted(folder.glob("*unmasked*scan_front*")) + sorted(folder.glob("*unmasked*")) if folder.is_dir() else []
-    if not cards:
-        pytest.skip("no sample_docs/id_cards/*unmasked* sample yet")
+    """An unmasked eID front scan of sample_docs/id_cards (its absence is a failure, not a skip)."""
+    cards = sorted((SAMPLES / "id_cards").glob("*unmasked*scan_front*"))
+    assert cards, "sample_docs/id_cards has no unmasked front scan"
     return cards[0]
 
 
