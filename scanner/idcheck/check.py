@@ -308,8 +308,11 @@ class Inspector:
 
     # -- photos ---------------------------------------------------------------------
     def _photo(self, card: Card, flat: cover.Surface, faces: List[Box]) -> Check:
-        chip_front = _is_chip(card.view.image, _region("chip_front"))
-        slot = _region("photo_right" if chip_front else "photo_left")
+        if faces:  # the photo is where its face is
+            right = (faces[0][0] + faces[0][2]) / 2 > CARD_SIZE[0] / 2
+        else:  # 2004-2019 cards carry the chip on the front, the photo on the right
+            right = _is_chip(card.view.image, _region("chip_front"))
+        slot = _region("photo_right" if right else "photo_left")
         card.regions["photo"] = slot
         if faces:
             return self._check(card, "photo_masked", False, "visible", faces[0])
