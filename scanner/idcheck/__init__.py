@@ -1,8 +1,10 @@
 """Identity-document copies (privacy policy, section 8): is the photo and the national number covered?
 
->>> checker = IdChecker()                                   # doctest: +SKIP
->>> checker.check_bytes(open("upload.jpg", "rb").read(), "upload.jpg").to_dict()  # doctest: +SKIP
-{'file': 'upload.jpg', 'compliant': False, 'document_type': 'BE_EID', 'side': 'front', ...}
+Use::
+
+    checker = IdChecker()
+    checker.check_bytes(open("upload.jpg", "rb").read(), "upload.jpg").to_dict()
+    # {'file': 'upload.jpg', 'compliant': False, 'document_type': 'BE_EID', 'side': 'front', ...}
 
 Stages: ``load`` (the upload's pages as pictures), ``locate`` (cards, straightened),
 ``read`` (OCR, MRZ), ``check`` (one verdict per point), ``fix`` (a masked copy).
