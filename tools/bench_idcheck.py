@@ -63,7 +63,7 @@ def instrument() -> list:
     import scanner.idcheck.check as check
     import scanner.idcheck.read as read
 
-    targets = [(idcheck, "load_pages", "load"), (idcheck, "find_cards", "locate"), (check, "find_cards", "locate"),
+    targets = [(idcheck, "load_pages", "load"), (idcheck, "find_cards", "locate"),
                (check, "ocr_lines", "ocr"), (read, "ocr_lines", "ocr"),
                (check, "detect_faces", "faces"), (vision, "detect_faces", "faces")]
     done = []

@@ -267,13 +267,11 @@ def _overlaps(a, b) -> bool:
 
 
 def _save(pages: List[Image.Image], fmt: str) -> bytes:
+    """The masked pages in the upload's format (the image writers of the redaction stage)."""
+    from scanner.redact.pixels import encode
+
+    if fmt != "PDF":
+        return encode(pages, fmt)
     out = io.BytesIO()
-    if fmt == "PDF":
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=PDF_DPI, quality=95)
-    elif fmt in ("JPEG", "WEBP"):
-        pages[0].save(out, fmt, quality=92)
-    elif fmt in ("TIFF", "GIF") and len(pages) > 1:
-        pages[0].save(out, fmt, save_all=True, append_images=pages[1:])
-    else:
-        pages[0].save(out, fmt if fmt in ("PNG", "TIFF", "GIF", "BMP") else "PNG")
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=PDF_DPI, quality=95)
     return out.getvalue()

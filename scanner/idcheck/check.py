@@ -35,7 +35,7 @@ from scanner.analyze.recognizers.national_number import NationalNumberRecognizer
 from scanner.analyze.vision import detect_faces
 from scanner.config import MODELS_DIR
 from scanner.idcheck import cover
-from scanner.idcheck.locate import CARD_SIZE, CardView, find_cards
+from scanner.idcheck.locate import CARD_SIZE, CardView
 from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_lines, parse_mrz, read_mrz
 
 Box = Tuple[float, float, float, float]
@@ -79,6 +79,7 @@ class Card:
     page: int = 1
     checks: List[Check] = field(default_factory=list)
     regions: dict = field(default_factory=dict)  # item -> box on the straight card, for --fix
+    new_model: bool = False  # of the 2020 model (decided once, by the Inspector)
 
 
 def fold(text: str) -> str:
@@ -189,6 +190,12 @@ def _no_number_from(row: str, first: int) -> bool:
     return len(row) >= 20 and tail.count("<") >= 3 and not _DIGIT_RUN.search(tail)
 
 
+def _layout_mrz() -> Mrz:
+    """An unread TD1 MRZ where the Belgian layout puts it: 30 columns across its area, 3 rows."""
+    x0, _, x1, _ = _region("mrz")
+    return Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
+
+
 def _mrz_rows(pad: float = 0.2) -> List[Box]:
     """The three rows of a TD1 MRZ on the straight card (from the layout's MRZ area)."""
     x0, y0, x1, y1 = _region("mrz")
@@ -232,10 +239,10 @@ class CardReader:
                 mrz = read_mrz(sharpen(view.image), band, ocr_cfg["timeout_s"], _mrz_rows(), (x0, x1))
             if mrz is not None and mrz.kind == "TD1":
                 mrz.layout_rows = _mrz_rows(pad=0.0)
-                x0, _, x1, _ = _region("mrz")
-                if abs(mrz.char_width - (x1 - x0) / 30) > 0.1 * (x1 - x0) / 30:
+                layout = _layout_mrz()
+                if abs(mrz.char_width - layout.char_width) > 0.1 * layout.char_width:
                     # The reading's extent is off (specks joined to a line): use the layout's columns.
-                    mrz.char_width, mrz.left = (x1 - x0) / 30, x0
+                    mrz.char_width, mrz.left = layout.char_width, layout.left
         if mrz is not None and score < 1 and sum(bool(v) for v in mrz.checks().values()) < 2:
             mrz = None  # characters where a card's MRZ would be, but not an MRZ
         if score < 1 and mrz is None and not _card_numbers(text.text):
@@ -283,6 +290,7 @@ class Inspector:
         image = card.view.image
         c = self.cfg["cover"]
         flat = cover.Surface(image, c["sigma"], c["window"], c["max_std"])
+        card.new_model = self._new_model(card)
         faces = [f.box for f in _card_faces(image)]
         if not card.belgian:
             self._foreign(card, flat, faces)
@@ -290,7 +298,7 @@ class Inspector:
         if card.side == "front" or card.side is None:
             card.checks.append(self._photo(card, flat, faces))
         if card.side == "back" or (card.side is None and card.belgian):  # unsure of the side: check both
-            if self._has_ghost(card, image, faces):
+            if self._has_ghost(card, faces):
                 card.checks.append(self._ghost(card, flat, faces))
             card.checks.append(self._printed_number(card, flat))
             card.checks.append(self._mrz_number(card, flat))
@@ -323,13 +331,12 @@ class Inspector:
         return self._check(card, "photo_masked", share >= self.required["photo"],
                            "covered" if share >= self.required["photo"] else "not_covered", slot, share)
 
-    def _has_ghost(self, card: Card, image: Image.Image, faces: List[Box]) -> bool:
-        if card.kids or _is_chip(image, _region("chip_back")):
+    def _has_ghost(self, card: Card, faces: List[Box]) -> bool:
+        """Cards of the 2020 model carry it; when the model is unknown, a face in its place tells."""
+        if card.new_model:
             return True
-        expiry = card.mrz.expiry_year() if card.mrz else None
-        if expiry is not None:
-            return expiry >= 2030
-        return any(_inside(face, _region("ghost")) for face in faces)
+        unknown = card.mrz is None or card.mrz.expiry_year() is None
+        return unknown and any(_inside(face, _region("ghost")) for face in faces)
 
     def _ghost(self, card: Card, flat: cover.Surface, faces: List[Box]) -> Check:
         slot = _region("ghost")
@@ -354,13 +361,16 @@ class Inspector:
                 box = _words_box(line, *spans[0])
                 card.regions["national_number"] = box
                 return self._check(card, "national_number_masked", False, "readable", box)
-        slot = _region("national_number_2020" if self._new_model(card) else "national_number_2004")
+        slot = _region("national_number_2020" if card.new_model else "national_number_2004")
         card.regions["national_number"] = slot
         share = flat.coverage(inset(slot))
         ok = share >= self.required["national_number"]
         return self._check(card, "national_number_masked", ok, "covered" if ok else "not_covered", slot, share)
 
-    def _new_model(self, card: Card) -> bool:
+    @staticmethod
+    def _new_model(card: Card) -> bool:
+        """A card of the 2020 model (ghost image, number in MRZ line 2 only): a Kids-ID, the chip on
+        the back, or an expiry in 2030 or later."""
         expiry = card.mrz.expiry_year() if card.mrz else None
         return card.kids or _is_chip(card.view.image, _region("chip_back")) or (expiry is not None and expiry >= 2030)
 
@@ -369,10 +379,9 @@ class Inspector:
         band = _region("mrz")
         card.regions["mrz"] = band
         if card.belgian:  # for --fix: the number's places by the layout too, whatever was read
-            x0, _, x1, _ = band
-            layout = Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
+            layout = _layout_mrz()
             card.regions["mrz_number_layout_2"] = layout.column_box(1, 18, 28)
-            if not self._new_model(card):
+            if not card.new_model:
                 card.regions["mrz_number_layout_1"] = layout.column_box(0, 15, 25)
         if mrz is None or not any(mrz.lines):
             share = flat.coverage(inset(band))
@@ -380,9 +389,7 @@ class Inspector:
                 return self._check(card, "mrz_masked", True, "covered", band, share)
             if not card.belgian:
                 return self._check(card, "mrz_masked", False, "unreadable", band, share)
-            # Nothing read: judge the number's places from the Belgian layout alone.
-            x0, _, x1, _ = band
-            mrz = Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
+            mrz = _layout_mrz()  # nothing read: judge the number's places from the Belgian layout alone
         found = _mrz_number_at(mrz)
         if found is not None:
             line, start = found
@@ -394,7 +401,7 @@ class Inspector:
         # 16-26) on 2004 cards. Passports: the personal number (line 2, 29-42).
         if mrz.kind != "TD1":
             places = [(1, 28, 41)]
-        elif self._new_model(card):
+        elif card.new_model:
             places = [(1, 18, 28)]
         else:
             places = [(1, 18, 28), (0, 15, 25)]

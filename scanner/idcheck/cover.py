@@ -59,10 +59,3 @@ class Surface:
             share = max(share, float((np.abs(grey - median) <= TONE).mean()))
         return share
 
-
-def fill_colour(image: Image.Image, box: Sequence[float]) -> tuple:
-    """The median colour inside box (what a cover looks like, for the report)."""
-    rgb = np.asarray(image.convert("RGB"))[int(box[1]):int(box[3]), int(box[0]):int(box[2])]
-    if rgb.size == 0:
-        return (0, 0, 0)
-    return tuple(int(v) for v in np.median(rgb.reshape(-1, 3), axis=0))

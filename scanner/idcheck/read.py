@@ -11,7 +11,7 @@ where the national register number sits, covered or not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 import pytesseract
@@ -324,9 +324,3 @@ def _row_of(clean: str, kind: str) -> int:
         return 2
     return 0 if clean[:1] == "P" else 1
 
-
-@dataclass
-class Reading:
-    text: CardText
-    mrz: Optional[Mrz] = None
-    keywords: set = field(default_factory=set)

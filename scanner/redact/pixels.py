@@ -52,8 +52,12 @@ def redact_image(extracted: Extracted, covers: Covers) -> bytes:
         if page.render:
             image = page.render()
             frames.append(cover(image, _scaled(covers.get(page.number, []), image.size)))
-    fmt = (extracted.extra.get("format") or "PNG").upper()
-    fmt = fmt if fmt in _SAVE else "PNG"
+    return encode(frames, extracted.extra.get("format") or "PNG")
+
+
+def encode(frames: List[Image.Image], fmt: str) -> bytes:
+    """Frames written as an image file of the given format (PNG when it is not one we write)."""
+    fmt = fmt.upper() if fmt.upper() in _SAVE else "PNG"
     out = io.BytesIO()
     if fmt in ("JPEG", "BMP"):
         frames = [f if f.mode in ("RGB", "L") else f.convert("RGB") for f in frames]

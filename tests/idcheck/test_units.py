@@ -154,11 +154,9 @@ BOX = (300, 200, 700, 500)
 
 
 def _coverage(image: Image.Image, box) -> float:
-    """The covered share of box as the check measures it (cover.Surface, or flat_map + coverage)."""
+    """The covered share of box as the check measures it."""
     c = settings()["cover"]
-    if hasattr(cover, "Surface"):
-        return cover.Surface(image, c["sigma"], c["window"], c["max_std"]).coverage(box)
-    return cover.coverage(cover.flat_map(image, c["sigma"], c["window"], c["max_std"]), box)
+    return cover.Surface(image, c["sigma"], c["window"], c["max_std"]).coverage(box)
 
 
 def _threshold() -> float:
