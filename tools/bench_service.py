@@ -18,7 +18,6 @@ import platform
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -12,7 +12,7 @@ from scanner.extract.archive import extract_zip
 from scanner.extract.email import extract_eml, extract_msg
 from scanner.extract.errors import MalformedEmail
 
-from tests.conftest import BAD, LETTERS, REALDATA, real  # noqa: F401
+from tests.conftest import BAD, LETTERS, real
 
 
 def letter() -> bytes:
