@@ -1,0 +1,276 @@
+"""The findings store: SQLite by default (one file, WAL), PostgreSQL for teams.
+
+``Store.open(url)`` creates the database or brings its schema up to date
+(Alembic migrations in ``migrations/``), then the batch scanner writes one
+file's results in one transaction (:meth:`Store.save_file`): a run killed at
+any moment leaves every file either fully stored or not at all, so a rerun
+continues where it stopped and never doubles a finding.
+
+URLs: ``sqlite:///relative.db``, ``sqlite:////abs/path.db``, a plain file path
+(taken as SQLite), or ``postgresql://user:pass@host/db`` (psycopg 3).
+
+>>> store = Store.open("sqlite://")          # in memory
+>>> store.counts()
+{'documents': 0, 'findings': 0, 'errors': 0}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from scanner.errors import RunFailed
+from scanner.store.schema import decisions, documents, errors, files, findings, id_checks, metadata, scan_runs
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Errors worth another try on the next run even if the file did not change.
+TRANSIENT_ERRORS = frozenset({"read_failed", "internal_error", "worker_crashed", "out_of_memory", "timeout"})
+
+__all__ = ["Store", "Known", "FileScan", "normalise_url", "metadata", "files", "documents", "findings",
+           "errors", "id_checks", "decisions", "scan_runs", "TRANSIENT_ERRORS"]
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def normalise_url(url: str) -> str:
+    """SQLAlchemy URL for what the user typed: a path means SQLite, postgresql:// means psycopg 3."""
+    if "://" not in url:
+        return "sqlite:///" + str(Path(url).expanduser().resolve())
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for display
+        return "<database>"
+
+
+@dataclass
+class Known:
+    """What the store knows of a file, for the incremental decision."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: Optional[str]
+    rules_version: str
+    state: str
+    error_code: Optional[str]
+
+
+@dataclass
+class FileScan:
+    """One file's results, as the batch workers return them (plain data: it crosses processes)."""
+
+    path: str              # absolute path: the file's identity in the store
+    root: str
+    size: int
+    mtime_ns: int
+    sha256: Optional[str]
+    records: List[dict]    # finding / document / error records in the order the pipeline gave them
+    id_checks: Dict[str, dict] = field(default_factory=dict)  # member ("" for the file) -> verdict
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, url: str, migrate: bool = True) -> "Store":
+        full = normalise_url(url)
+        kwargs: dict = {"future": True}
+        if full.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 60}
+            if full in ("sqlite://", "sqlite:///:memory:"):
+                kwargs["poolclass"] = sa.pool.StaticPool
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            engine = sa.create_engine(full, **kwargs)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise RunFailed(f"cannot use the database URL {safe_url(full)}: {exc}") from exc
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        try:
+            if migrate:
+                store.upgrade()
+            else:
+                with engine.connect():
+                    pass
+        except sa.exc.OperationalError as exc:
+            raise RunFailed(f"cannot open the findings store {safe_url(full)}: {exc.orig}") from exc
+        return store
+
+    def upgrade(self) -> None:
+        """Create the tables or migrate them to this version's schema."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def schema_version(self) -> Optional[str]:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ runs
+    def begin_run(self, roots: List[str], rules_version: str, workers: int) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(scan_runs.insert().values(
+                started_at=now(), status="running", roots=roots, rules_version=rules_version,
+                host=socket.gethostname(), workers=workers, files_seen=0, files_scanned=0, files_unchanged=0,
+                files_moved=0, files_deleted=0, documents=0, findings=0, errors=0)).inserted_primary_key[0]
+
+    def finish_run(self, run_id: int, status: str, counts: Dict[str, int]) -> None:
+        columns = {c.name for c in scan_runs.columns}
+        values = {k: v for k, v in counts.items() if k in columns}
+        with self.engine.begin() as conn:
+            conn.execute(scan_runs.update().where(scan_runs.c.id == run_id)
+                         .values(status=status, finished_at=now(), **values))
+
+    # ------------------------------------------------------------------ incremental state
+    def known_in_folder(self, folder: str) -> Dict[str, Known]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(*_KNOWN).where(files.c.folder == folder)).all()
+        return {row.path: Known(*row) for row in rows}
+
+    def folders_under(self, root: str) -> List[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(files.c.folder).where(files.c.root == root).distinct()).scalars())
+
+    def moved_from(self, size: int, sha256: str, exists) -> Optional[Known]:
+        """A stored file with this content whose path is gone (``exists(path)`` false): the file was moved."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(*_KNOWN).where(files.c.size == size, files.c.sha256 == sha256)).all()
+        for row in rows:
+            if not exists(row.path):
+                return Known(*row)
+        return None
+
+    def move_file(self, file_id: int, path: str, root: str, folder: str, mtime_ns: int) -> None:
+        """The same content under a new path: findings, documents and decisions follow it."""
+        with self.engine.begin() as conn:
+            old = conn.execute(sa.select(files.c.path).where(files.c.id == file_id)).scalar_one()
+            conn.execute(files.update().where(files.c.id == file_id)
+                         .values(path=path, root=root, folder=folder, mtime_ns=mtime_ns))
+            conn.execute(errors.update().where(errors.c.file_id == file_id).values(path=path))
+            conn.execute(decisions.update().where(decisions.c.path == old).values(path=path))
+
+    def touch_file(self, file_id: int, mtime_ns: int) -> None:
+        """Same content, new modification time (the hash confirmed it): remember the new time."""
+        with self.engine.begin() as conn:
+            conn.execute(files.update().where(files.c.id == file_id).values(mtime_ns=mtime_ns))
+
+    def forget_files(self, file_ids: Iterable[int]) -> int:
+        """Files that are gone: their documents, findings and errors go with them."""
+        ids = list(file_ids)
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for table in (id_checks, findings, errors):
+                    conn.execute(table.delete().where(table.c.file_id.in_(chunk)))
+                conn.execute(documents.delete().where(documents.c.file_id.in_(chunk)))
+                conn.execute(files.delete().where(files.c.id.in_(chunk)))
+        return len(ids)
+
+    # ------------------------------------------------------------------ results
+    def save_file(self, run_id: int, scan: FileScan, rules_version: str) -> None:
+        """Replace everything stored about ``scan.path`` with this scan's results, in one transaction."""
+        whole_error = next((r for r in scan.records if r["kind"] == "error" and not r.get("member")), None)
+        has_documents = any(r["kind"] == "document" for r in scan.records)
+        row = dict(root=scan.root, folder=str(Path(scan.path).parent), size=scan.size, mtime_ns=scan.mtime_ns,
+                   sha256=scan.sha256, rules_version=rules_version, scanned_at=now(), run_id=run_id,
+                   state="error" if whole_error and not has_documents else "ok",
+                   error_code=whole_error["error"] if whole_error and not has_documents else None)
+        with self.engine.begin() as conn:
+            file_id = conn.execute(sa.select(files.c.id).where(files.c.path == scan.path)).scalar()
+            if file_id is None:
+                file_id = conn.execute(files.insert().values(path=scan.path, **row)).inserted_primary_key[0]
+            else:
+                for table in (id_checks, findings, errors):
+                    conn.execute(table.delete().where(table.c.file_id == file_id))
+                conn.execute(documents.delete().where(documents.c.file_id == file_id))
+                conn.execute(files.update().where(files.c.id == file_id).values(**row))
+            _insert_records(conn, run_id, file_id, scan)
+
+    def record_errors(self, run_id: int, records: Iterable[dict]) -> None:
+        """Errors that belong to no file (a missing root, an unreadable folder)."""
+        rows = [dict(run_id=run_id, file_id=None, path=r["file"], member=r.get("member"), code=r["error"],
+                     message=r["message"]) for r in records]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(errors.insert(), rows)
+
+    # ------------------------------------------------------------------ totals
+    def counts(self) -> Dict[str, int]:
+        with self.engine.connect() as conn:
+            return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                    for name, table in (("documents", documents), ("findings", findings), ("errors", errors))}
+
+
+_KNOWN = (files.c.id, files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256, files.c.rules_version,
+          files.c.state, files.c.error_code)
+_FINDING_COLUMNS = ("page", "part", "entity_type", "score", "start", "end", "bbox", "page_size", "source",
+                    "recognizer", "language", "text_masked", "fingerprint")
+
+
+def _insert_records(conn: Connection, run_id: int, file_id: int, scan: FileScan) -> None:
+    """Documents, then their findings (a document's findings come before it in the record stream)."""
+    pending: Dict[Optional[str], List[dict]] = {}
+    error_rows = []
+    for record in scan.records:
+        kind = record["kind"]
+        if kind == "finding":
+            pending.setdefault(record.get("member"), []).append(record)
+        elif kind == "error":
+            error_rows.append(dict(file_id=file_id, run_id=run_id, path=scan.path, member=record.get("member"),
+                                   code=record["error"], message=record["message"]))
+        elif kind == "document":
+            member = record.get("member")
+            doc_id = conn.execute(documents.insert().values(
+                file_id=file_id, member=member, pages=record["pages"], language=record.get("language"),
+                languages=record.get("languages") or [], ocr=bool(record.get("ocr")), findings=record["findings"],
+                sha256=record["sha256"], duration_ms=record["duration_ms"])).inserted_primary_key[0]
+            rows = [dict(document_id=doc_id, file_id=file_id, **{c: f.get(c) for c in _FINDING_COLUMNS})
+                    for f in pending.pop(member, [])]
+            if rows:
+                conn.execute(findings.insert(), rows)
+            verdict = scan.id_checks.get(member or "")
+            if verdict:
+                conn.execute(id_checks.insert().values(
+                    document_id=doc_id, file_id=file_id, compliant=bool(verdict["compliant"]),
+                    document_type=verdict.get("document_type"), side=verdict.get("side"),
+                    checks=verdict.get("checks", []), reasons=verdict.get("reasons", [])))
+    if error_rows:
+        conn.execute(errors.insert(), error_rows)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")      # readers (report, review UI) do not block the scan
+    cursor.execute("PRAGMA synchronous=NORMAL")    # safe in WAL: a crash loses at most the last commits, never corrupts
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
