@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# OCR and PDF tools used by the scanner (Tesseract with the four languages of our documents).
+# OCR and PDF tools used by the scanner (Tesseract with the four languages of our documents);
+# the PostgreSQL server, which the tests start as a throw-away cluster to test the findings store on it.
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
-                   tesseract-ocr-eng poppler-utils fonts-dejavu-core
+                   tesseract-ocr-eng poppler-utils fonts-dejavu-core postgresql
 
 .PHONY: demo test eval bench variants install system-deps samples samples-ids lock clean
 

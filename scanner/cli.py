@@ -11,12 +11,12 @@ import json
 import logging
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator, List, Optional, TextIO
 
 from scanner import __version__
 from scanner.errors import RunFailed, ScanError, UsageError
+from scanner.process import QUIET_LIBRARIES
 from scanner.records import FACE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
@@ -39,8 +39,26 @@ def _parser() -> argparse.ArgumentParser:
                       help="output format (default: table on a terminal, jsonl otherwise)")
     scan.add_argument("--out", metavar="FILE", help="write records to FILE instead of standard output")
     _common(scan)
-    scan.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes (default 1)")
     scan.add_argument("--fail-on-findings", action="store_true", help="exit with code 1 when anything is found")
+    batch = scan.add_argument_group(
+        "batch scans", "With --db, results are stored and the next run only scans what changed; a run that was "
+                       "killed continues where it stopped. See docs/batch.md.")
+    batch.add_argument("--db", metavar="URL", help="store results: a file path or sqlite:///PATH (SQLite), "
+                                                   "or postgresql://USER@HOST/DB")
+    batch.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes (default 1)")
+    batch.add_argument("--cluster", metavar="ADDRESS",
+                       help="scan on a Dask cluster (tcp://HOST:8786); the share must be mounted at the same path "
+                            "on every worker")
+    batch.add_argument("--include", action="append", default=[], metavar="GLOB",
+                       help="only files matching GLOB (path under the root, or name); repeatable")
+    batch.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="skip files matching GLOB; repeatable")
+    batch.add_argument("--max-file-size", metavar="SIZE", help="skip larger files with an error record (e.g. 200M)")
+    batch.add_argument("--max-memory", metavar="SIZE", default="6G",
+                       help="address-space limit per worker process with --workers > 1 (default 6G)")
+    batch.add_argument("--file-timeout", type=int, default=600, metavar="SECONDS",
+                       help="give up on a file after this long, with an error record (default 600)")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines on stderr")
 
     redact = commands.add_parser("redact", help="write a redacted copy of a document",
                                  description="Write a redacted copy in the input's format. The input is never "
@@ -72,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     from scanner.service import add_arguments
 
     add_arguments(serve)
+    _store_commands(commands)
     return parser
 
 
@@ -87,7 +106,7 @@ def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="piiscan: %(levelname)s: %(message)s")
     # Presidio and spaCy log at INFO about their own loading; keep the terminal readable.
-    for name in ("presidio-analyzer", "presidio-anonymizer", "spacy", "extract_msg", "pypdf", "PIL"):
+    for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -106,48 +125,70 @@ def _options(args: argparse.Namespace, entities_known: List[str]):
                    language=args.language)
 
 
-# --- worker processes: each loads the models once ---------------------------------
-_WORKER = None
+def parse_size(text: Optional[str]) -> Optional[int]:
+    """Bytes for '200M', '6G', '512k' or a plain number."""
+    if not text:
+        return None
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    number, unit = text.strip().upper().rstrip("B") or "0", ""
+    if number[-1:] in units:
+        number, unit = number[:-1], number[-1]
+    try:
+        value = float(number) * units[unit]
+    except ValueError:
+        raise UsageError(f"cannot read the size {text!r}; write it like 200M or 6G") from None
+    if value <= 0:
+        raise UsageError(f"the size {text!r} must be more than zero")
+    return int(value)
 
 
-def _init_worker(options) -> None:
-    global _WORKER
-    from scanner.analyze.engine import Analyzer
-    from scanner.config import fingerprint_key
-    from scanner.pipeline import Scanner
+def _executor(args, scanner, key: bytes, id_check: bool):
+    from scanner.batch.pool import InProcess, ProcessPool
+    from scanner.batch.work import Worker
 
-    _WORKER = Scanner(Analyzer.load(), fingerprint_key(), options)
+    if args.cluster:
+        from scanner.batch.cluster import DaskCluster
+
+        return DaskCluster(args.cluster, scanner.options, key, id_check)
+    if args.workers > 1:
+        return ProcessPool(args.workers, scanner.options, key, id_check, parse_size(args.max_memory))
+    return InProcess(Worker(scanner, id_check))
 
 
-def _scan_in_worker(path: str) -> list:
-    return [r.model_dump() for r in _WORKER.scan_path(Path(path))]
-
-
-def _records(args, options, scanner, tally) -> Iterator:
-    from scanner.pipeline import walk
+def _records(args, scanner, tally) -> Iterator:
+    from scanner.batch import BatchScan
+    from scanner.batch.progress import progress_for
+    from scanner.batch.rules import rules_version
+    from scanner.batch.walk import Walker
     from scanner.records import DocumentRecord, ErrorRecord, Finding
 
     kinds = {"finding": Finding, "document": DocumentRecord, "error": ErrorRecord}
-    paths: List[str] = []
-    for raw in args.paths:
-        if raw == "-":
-            tally.files += 1
-            yield from scanner.scan_bytes(sys.stdin.buffer.read(), "-")
-            continue
-        for item in walk([raw]):
-            if isinstance(item, ErrorRecord):
-                yield item
-            else:
-                tally.files += 1
-                paths.append(str(item))
-    if args.workers > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=args.workers, initializer=_init_worker, initargs=(options,)) as pool:
-            for batch in pool.map(_scan_in_worker, paths, chunksize=4):
-                for data in batch:
-                    yield kinds[data["kind"]](**data)
-    else:
-        for path in paths:
-            yield from scanner.scan_path(Path(path))
+    if "-" in args.paths:
+        tally.files += 1
+        yield from scanner.scan_bytes(sys.stdin.buffer.read(), "-")
+    roots = [p for p in args.paths if p != "-"]
+    if not roots:
+        return
+    store = None
+    if args.db:
+        from scanner.store import Store
+
+        store = Store.open(args.db)
+    walker = Walker(include=args.include, exclude=args.exclude, max_size=parse_size(args.max_file_size))
+    progress = None if args.no_progress else progress_for()
+    executor = _executor(args, scanner, scanner.key, id_check=store is not None)
+    batch = BatchScan(roots, executor, rules_version(scanner.options, scanner.key), store, walker,
+                      workers=args.workers, progress=progress)
+    try:
+        for data in batch.records():
+            yield kinds[data["kind"]](**data)
+    finally:
+        executor.close()
+        if store:
+            store.close()
+        counts = batch.counts
+        tally.files += counts.files_seen
+        tally.unchanged, tally.moved, tally.deleted = counts.files_unchanged, counts.files_moved, counts.files_deleted
 
 
 class _Writer:
@@ -213,8 +254,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise UsageError("--workers takes a whole number of at least 1")
+    if args.file_timeout < 1:
+        raise UsageError("--file-timeout takes a number of seconds of at least 1")
+    parse_size(args.max_file_size), parse_size(args.max_memory)  # usage errors before the models load
     analyzer = Analyzer.load()
     options = _options(args, sorted(analyzer.entities + [FACE]))
+    options.file_timeout_s = args.file_timeout
     scanner = Scanner(analyzer, fingerprint_key(), options)
     fmt = args.format or ("table" if (not args.out and sys.stdout.isatty()) else "jsonl")
     try:
@@ -224,7 +269,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     tally = Tally()
     writer = _Writer(fmt, stream, options.reveal)
     try:
-        for record in _records(args, options, scanner, tally):
+        for record in _records(args, scanner, tally):
             tally.add(record)
             writer.write(record)
         writer.close(tally.summary())
@@ -317,6 +362,75 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store_commands(commands) -> None:
+    """report, dsar, retention: read-only questions to an existing findings store (docs/report.md)."""
+    report = commands.add_parser(
+        "report", help="summarise a findings store (JSON, CSV or one self-contained HTML page)",
+        description="Totals, findings per type, where the risk sits (per folder), the documents with the most "
+                    "high-risk identifiers, unmasked ID copies, errors and runs of a findings store. Never a "
+                    "value: counts, types and paths only. See docs/report.md.")
+    report.add_argument("--db", required=True, metavar="URL", help="the findings store (sqlite:///path, a path, "
+                        "or postgresql://...); never created here")
+    report.add_argument("--format", choices=["json", "csv", "html"], default="json",
+                        help="json: one object (default); csv: one row per document, a column per type; "
+                             "html: one self-contained page")
+    report.add_argument("--out", metavar="FILE", help="write to FILE (owner-only) instead of standard output")
+    report.add_argument("--top", type=int, default=20, metavar="N",
+                        help="documents and folders listed in the top lists (default 20)")
+
+    dsar = commands.add_parser(
+        "dsar", help="find the documents holding a person's data (data-subject access or erasure request)",
+        description="Look a person up by national number, IBAN, e-mail, phone or name. Values are compared as "
+                    "keyed fingerprints (same key as the scan: PIISCAN_FINGERPRINT_KEY or the key file), "
+                    "whatever their spacing, case or accents; names also in any word order. Each option may be "
+                    "repeated; documents matching any value are listed. The values are never printed or logged. "
+                    "See docs/report.md.")
+    dsar.add_argument("--db", required=True, metavar="URL", help="the findings store (never created here)")
+    dsar.add_argument("--national-number", action="append", metavar="V", help="national register or BIS number")
+    dsar.add_argument("--iban", action="append", metavar="V", help="IBAN (any spacing)")
+    dsar.add_argument("--email", action="append", metavar="V", help="e-mail address")
+    dsar.add_argument("--phone", action="append", metavar="V", help="phone number (Belgian if no country code)")
+    dsar.add_argument("--name", action="append", metavar="V", help="a person's name (any order, case, accents)")
+    dsar.add_argument("--selectors", metavar="FILE", help="read the values from a JSON object in FILE ('-': "
+                      "standard input), e.g. {\"national_number\": \"...\", \"name\": [\"...\"]}: keeps "
+                      "them out of the shell history and the process list")
+    dsar.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    dsar.add_argument("--out", metavar="FILE", help="write to FILE (owner-only) instead of standard output")
+
+    retention = commands.add_parser(
+        "retention", help="list documents holding personal data past a retention period",
+        description="Documents with findings whose file was last modified longer ago than --older-than "
+                    "(privacy policy, section 7), oldest first, with their entity types and counts. "
+                    "See docs/report.md.")
+    retention.add_argument("--db", required=True, metavar="URL", help="the findings store (never created here)")
+    retention.add_argument("--older-than", required=True, metavar="AGE",
+                           help="e.g. 7y, 18m, 90d, 2w (years, months, days, weeks; 1y6m works too)")
+    retention.add_argument("--folder", metavar="PREFIX", help="only files in this folder or below")
+    retention.add_argument("--class", dest="doc_class", metavar="EXT[,EXT]",
+                           help="only these document classes: extensions (pdf,docx) or groups (office, mail, "
+                                "image, text, spreadsheet, word, archive)")
+    retention.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    retention.add_argument("--out", metavar="FILE", help="write to FILE (owner-only) instead of standard output")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from scanner.report.commands import report
+
+    return report(args)
+
+
+def cmd_dsar(args: argparse.Namespace) -> int:
+    from scanner.report.commands import dsar
+
+    return dsar(args)
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from scanner.report.commands import retention
+
+    return retention(args)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     parser = _parser()
@@ -324,7 +438,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     _configure_logging(args.verbose)
     try:
         return {"scan": cmd_scan, "redact": cmd_redact, "check-id": cmd_check_id,
-                "serve": cmd_serve}[args.command](args)
+                "serve": cmd_serve, "report": cmd_report, "dsar": cmd_dsar,
+                "retention": cmd_retention}[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))  # exits with code 2
     except RunFailed as exc:

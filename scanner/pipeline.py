@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import hmac
 import logging
-import os
 import signal
 import threading
 import time
@@ -225,38 +224,18 @@ class Scanner:
         except OSError as exc:
             yield ErrorRecord(file=name, error=ReadFailed.code, message=f"cannot read the file: {exc.strerror or exc}")
             return
-        # Records are collected under the deadline, then given out: a file that times out
-        # gives one error record, never half its findings.
+        yield from self.scan_data(data, name)
+
+    def scan_data(self, data: bytes, name: str) -> List[Record]:
+        """All records of one file's bytes, collected under the per-file deadline.
+
+        A file that times out gives one error record, never half its findings.
+        """
         try:
             with deadline(self.options.file_timeout_s):
-                records = list(self.scan_bytes(data, name))
+                return list(self.scan_bytes(data, name))
         except FileTimeout as exc:
-            records = [ErrorRecord(file=name, error=exc.code, message=exc.message)]
-        yield from records
-
-
-def walk(paths) -> Iterator[Union[Path, ErrorRecord]]:
-    """Files under the given paths, sorted, each once; unreadable places become error records."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            seen = set()
-            for root, dirs, files in os.walk(path, onerror=None, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    file = Path(root) / name
-                    if file.is_symlink() and not file.exists():
-                        yield ErrorRecord(file=str(file), error=ReadFailed.code, message="broken symbolic link")
-                        continue
-                    real = os.path.realpath(file)
-                    if real in seen:
-                        continue
-                    seen.add(real)
-                    yield file
-        elif path.exists():
-            yield path
-        else:
-            yield ErrorRecord(file=raw, error=ReadFailed.code, message="no such file or folder")
+            return [ErrorRecord(file=name, error=exc.code, message=exc.message)]
 
 
 class Tally:
@@ -265,6 +244,7 @@ class Tally:
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.files = self.documents = self.errors = self.findings = 0
+        self.unchanged = self.moved = self.deleted = 0
         self.by_type: dict[str, int] = {}
 
     def add(self, record: Record) -> None:
@@ -278,5 +258,6 @@ class Tally:
 
     def summary(self) -> Summary:
         return Summary(files=self.files, documents=self.documents, findings=self.findings, errors=self.errors,
-                       by_type=dict(sorted(self.by_type.items())),
+                       by_type=dict(sorted(self.by_type.items())), unchanged=self.unchanged, moved=self.moved,
+                       deleted=self.deleted,
                        duration_s=round(time.perf_counter() - self.started, 3))

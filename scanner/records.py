@@ -61,3 +61,7 @@ class Summary(BaseModel):
     errors: int
     by_type: dict[str, int]
     duration_s: float
+    # With --db: files not read again (unchanged since the last run), moved, and gone from disk.
+    unchanged: int = 0
+    moved: int = 0
+    deleted: int = 0

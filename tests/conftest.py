@@ -85,3 +85,131 @@ def vectors(name: str) -> list[str]:
 
 def found(analyzer, text: str, entity: str) -> list[str]:
     return [text[d.start:d.end] for d in analyzer.analyze(text) if d.entity_type == entity]
+
+
+# ---------------------------------------------------------------------------------------------- findings store
+# The store is tested on SQLite and on PostgreSQL: a throw-away PostgreSQL cluster is started once per
+# session (`make install` installs the server; a missing server fails the tests, it is not skipped).
+PG_USER = "piiscan"
+
+
+def _postgres_bindir() -> Path:
+    """The folder of initdb and pg_ctl: from PATH, else the newest /usr/lib/postgresql/<version>/bin."""
+    import glob
+    import shutil
+
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if initdb and pg_ctl:
+        return Path(initdb).resolve().parent
+    found_dirs = [Path(d) for d in glob.glob("/usr/lib/postgresql/*/bin")
+                  if (Path(d) / "initdb").exists() and (Path(d) / "pg_ctl").exists()]
+
+    def version(path: Path):
+        return tuple(int(part) if part.isdigit() else 0 for part in path.parent.name.split("."))
+
+    if not found_dirs:
+        pytest.fail("PostgreSQL server not found (no initdb/pg_ctl on PATH nor in /usr/lib/postgresql/*/bin): "
+                    "`make install` installs the Debian package `postgresql`; the store tests need it",
+                    pytrace=False)
+    return max(found_dirs, key=version)
+
+
+def _as_postgres_user() -> list:
+    """PostgreSQL refuses to run as root: as root, run its programs as the `postgres` system user."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.fail("running as root, but there is no `postgres` system user to run the PostgreSQL server as "
+                    "(the Debian package `postgresql` creates it)", pytrace=False)
+    if shutil.which("runuser"):
+        return ["runuser", "-u", "postgres", "--"]
+    return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throw-away PostgreSQL cluster on 127.0.0.1 (trust auth): yields ``postgresql://user@127.0.0.1:PORT/db``."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    import psycopg
+
+    bindir = _postgres_bindir()
+    prefix = _as_postgres_user()
+    base = Path(tempfile.mkdtemp(prefix="piiscan-pg-"))
+    data, log = base / "data", base / "server.log"
+    started = False
+
+    def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(prefix + [str(bindir / args[0]), *args[1:]], cwd=base, check=False,
+                              stdin=subprocess.DEVNULL, **kwargs)
+
+    try:
+        if prefix:
+            shutil.chown(base, "postgres", "postgres")
+        done = run("initdb", "-D", str(data), "-U", PG_USER, "--auth=trust", "-E", "UTF8", "--no-locale",
+                   "--no-sync", capture_output=True, text=True)
+        if done.returncode:
+            pytest.fail(f"initdb failed ({done.returncode}): {done.stderr or done.stdout}", pytrace=False)
+        for _attempt in range(3):  # the free port may be taken between the probe and the start
+            port = _free_port()
+            options = (f"-h 127.0.0.1 -p {port} -k '{base}' -c fsync=off -c synchronous_commit=off "
+                       "-c full_page_writes=off")
+            # Output to files, never to pipes: the server would keep a pipe open and subprocess.run would wait.
+            with open(base / "pg_ctl.out", "w") as out:
+                done = run("pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start",
+                           stdout=out, stderr=subprocess.STDOUT)
+            started = True  # even a failed start may leave a postmaster behind: always stop
+            if done.returncode == 0:
+                break
+            run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop",
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            started = False
+        else:
+            text = log.read_text(errors="replace") if log.exists() else (base / "pg_ctl.out").read_text()
+            pytest.fail(f"the PostgreSQL server did not start:\n{text[-3000:]}", pytrace=False)
+        with psycopg.connect(host="127.0.0.1", port=port, user=PG_USER, dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute("CREATE DATABASE piiscan")
+        yield f"postgresql://{PG_USER}@127.0.0.1:{port}/piiscan"
+    finally:
+        if started:
+            run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop",
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database per test: a SQLite file, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+        return
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(request.getfixturevalue("postgres_server"))
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = dict(host=server.host, port=server.port, user=server.username, dbname=server.database, autocommit=True)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(**admin) as conn:  # WITH (FORCE): a store the test left open is disconnected
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -16,12 +16,12 @@ import logging
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from typing import Any, Optional
 
 from scanner.errors import ScanError
+from scanner.process import start_worker
 
 log = logging.getLogger("piiscan.service.worker")
 
@@ -35,28 +35,12 @@ class _State:
     scratch: Optional[str] = None  # the service's folder for this pool's temporary files
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this worker when the service process dies (no orphaned workers)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def init_worker(limits, log_level: int, scratch: Optional[str] = None) -> None:
     """Pool initializer: load the analyzer, the fingerprint key and the ID checker once."""
-    _die_with_parent()
+    start_worker(log_level)
     _State.scratch = scratch
     if scratch:
         tempfile.tempdir = os.environ["TMPDIR"] = scratch
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the service's to handle
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    logging.basicConfig(level=log_level, stream=sys.stderr, format="piiscan: %(levelname)s: %(message)s")
-    for name in ("presidio-analyzer", "presidio-anonymizer", "spacy", "extract_msg", "pypdf", "PIL"):
-        logging.getLogger(name).setLevel(logging.WARNING)
     from scanner.analyze.engine import Analyzer
     from scanner.config import fingerprint_key
 

@@ -32,7 +32,7 @@ from scanner.store.schema import decisions, documents, errors, files, findings, 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Errors worth another try on the next run even if the file did not change.
-TRANSIENT_ERRORS = frozenset({"read_failed", "internal_error", "worker_crashed", "out_of_memory", "timeout"})
+TRANSIENT_ERRORS = frozenset({"read_failed", "internal_error", "worker_crashed", "out_of_memory"})
 
 __all__ = ["Store", "Known", "FileScan", "normalise_url", "metadata", "files", "documents", "findings",
            "errors", "id_checks", "decisions", "scan_runs", "TRANSIENT_ERRORS"]
@@ -157,18 +157,21 @@ class Store:
             rows = conn.execute(sa.select(*_KNOWN).where(files.c.folder == folder)).all()
         return {row.path: Known(*row) for row in rows}
 
-    def folders_under(self, root: str) -> List[str]:
+    def folders_within(self, root: str) -> List[str]:
+        """Folders of stored files at or under ``root`` (an absolute path)."""
+        base = root.rstrip("/") or "/"
+        prefix = base if base.endswith("/") else base + "/"
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         with self.engine.connect() as conn:
-            return list(conn.execute(sa.select(files.c.folder).where(files.c.root == root).distinct()).scalars())
+            query = sa.select(files.c.folder).where(
+                sa.or_(files.c.folder == base, files.c.folder.like(pattern, escape="\\"))).distinct()
+            # SQLite's LIKE ignores case: paths are compared exactly here, as on PostgreSQL.
+            return [folder for folder in conn.execute(query).scalars() if folder == base or folder.startswith(prefix)]
 
-    def moved_from(self, size: int, sha256: str, exists) -> Optional[Known]:
-        """A stored file with this content whose path is gone (``exists(path)`` false): the file was moved."""
+    def same_size(self, size: int) -> List[Known]:
+        """Stored files of this size: the candidates when a new path may be a moved file."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(*_KNOWN).where(files.c.size == size, files.c.sha256 == sha256)).all()
-        for row in rows:
-            if not exists(row.path):
-                return Known(*row)
-        return None
+            return [Known(*row) for row in conn.execute(sa.select(*_KNOWN).where(files.c.size == size))]
 
     def move_file(self, file_id: int, path: str, root: str, folder: str, mtime_ns: int) -> None:
         """The same content under a new path: findings, documents and decisions follow it."""
@@ -223,6 +226,11 @@ class Store:
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(errors.insert(), rows)
+
+    def prune_walk_errors(self, run_id: int) -> None:
+        """After a completed run, walk errors of earlier runs are history: only this run's stay."""
+        with self.engine.begin() as conn:
+            conn.execute(errors.delete().where(errors.c.file_id.is_(None), errors.c.run_id != run_id))
 
     # ------------------------------------------------------------------ totals
     def counts(self) -> Dict[str, int]:

@@ -1,0 +1,101 @@
+"""Killed at any moment (kill -9), a rerun continues: the store then equals an uninterrupted run's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import psutil
+import pytest
+import sqlalchemy as sa
+
+from scanner.store import Store, files
+from tests.batch.conftest import stored
+from tests.conftest import PIISCAN, SAMPLES
+
+SOURCES = (sorted((SAMPLES / "text").glob("*.txt"))[:14] + sorted((SAMPLES / "email").glob("*.eml"))
+           + sorted((SAMPLES / "office").glob("*.docx")))
+
+
+@pytest.fixture(scope="module")
+def big_share(tmp_path_factory):
+    root = tmp_path_factory.mktemp("resume") / "share"
+    for index, source in enumerate(SOURCES):
+        folder = root / f"d{index % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / source.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def reference(big_share, tmp_path_factory, scanner):
+    """The findings of one uninterrupted run (in this process, same key as the CLI runs below)."""
+    from scanner.batch import BatchScan
+    from scanner.batch.pool import InProcess
+    from scanner.batch.work import Worker
+
+    store = Store.open(str(tmp_path_factory.mktemp("reference") / "ref.db"))
+    list(BatchScan([str(big_share)], InProcess(Worker(scanner, id_check=False)), "ref", store).records())
+    rows, documents = stored(store), store.counts()["documents"]
+    store.close()
+    assert len(rows) > 100 and documents > len(SOURCES)  # e-mail attachments are documents too
+    return rows, documents
+
+
+def stored_files(url: str) -> int:
+    engine = sa.create_engine(Store.open(url, migrate=False).engine.url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(files)).scalar_one()
+    except sa.exc.OperationalError:
+        return 0  # the tables are not there yet
+    finally:
+        engine.dispose()
+
+
+def scan(share, url, workers: int, env) -> subprocess.Popen:
+    return subprocess.Popen(PIISCAN + ["scan", str(share), "--db", url, "--workers", str(workers), "--no-progress",
+                                       "--format", "jsonl", "--out", os.devnull],
+                            env=env, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url,after_files,workers", [("sqlite", 0, 1), ("sqlite", 3, 1), ("postgresql", 9, 2)],
+                         ids=["sqlite-during-start", "sqlite-early", "postgresql-late-2-workers"], indirect=["db_url"])
+def test_kill_9_then_resume_gives_the_uninterrupted_store(big_share, reference, db_url, env, after_files, workers):
+    env = {**env, "PIISCAN_FINGERPRINT_KEY": "test-key"}
+    Store.open(db_url).close()  # the schema exists before the run, so the test can watch it fill
+    process = scan(big_share, db_url, workers, env)
+    children = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if after_files == 0:
+            time.sleep(1.0)  # while the models load
+            break
+        if stored_files(db_url) >= after_files:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the scan ended before it could be killed"
+    children = psutil.Process(process.pid).children(recursive=True)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = stored_files(db_url)
+    assert killed_at < len(SOURCES)
+    # Orphaned pool workers notice their parent is gone and exit.
+    gone, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive
+
+    resumed = scan(big_share, db_url, workers, env)
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    store = Store.open(db_url)
+    try:
+        assert (stored(store), store.counts()["documents"]) == reference
+        with store.engine.connect() as conn:
+            last = conn.execute(sa.text("SELECT files_scanned, files_unchanged FROM scan_runs ORDER BY id DESC")).first()
+        assert tuple(last) == (len(SOURCES) - killed_at, killed_at)  # the rerun continued, it did not start over
+    finally:
+        store.close()
