@@ -179,11 +179,13 @@ def _records(args, scanner, tally) -> Iterator:
     executor = _executor(args, scanner, scanner.key, id_check=store is not None)
     batch = BatchScan(roots, executor, rules_version(scanner.options, scanner.key), store, walker,
                       workers=args.workers, progress=progress)
+    completed = False
     try:
         for data in batch.records():
             yield kinds[data["kind"]](**data)
+        completed = True
     finally:
-        executor.close()
+        executor.close(abort=not completed)
         if store:
             store.close()
         counts = batch.counts

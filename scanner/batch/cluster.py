@@ -74,5 +74,5 @@ class DaskCluster:
             if job is not None:
                 running.add(self.client.submit(_scan, job, pure=False))
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         self.client.close()

@@ -40,7 +40,7 @@ class InProcess:
         for job in jobs:
             yield self.worker.scan(job)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -122,5 +122,9 @@ class ProcessPool:
                 self.executor.shutdown(wait=False, cancel_futures=True)
                 self.executor = self._build()
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+    def close(self, abort: bool = False) -> None:
+        """Wait for the workers to stop; with ``abort`` (Ctrl-C, an error), stop them at once."""
+        if abort:
+            for process in list((self.executor._processes or {}).values()):
+                process.kill()
+        self.executor.shutdown(wait=not abort, cancel_futures=True)
