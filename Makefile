@@ -15,8 +15,12 @@ DEMO_DOCS := $(addprefix sample_docs/,text scans photos pdf email office faces)
 # A dozen ID-card copies, masked and not: check-id exits 1 when it finds an unmasked one (expected here), 2 on an error.
 DEMO_IDS := $(wildcard sample_docs/id_cards/*_masked_black_scan_*.jpg sample_docs/id_cards/*_unmasked_scan_front.*)
 
+# A fresh store each time, so the demo shows findings (a second run into the same store would skip every file).
 demo: install
-	$(BIN)/piiscan scan $(DEMO_DOCS) --format table
+	rm -rf .demo && mkdir -p .demo
+	$(BIN)/piiscan scan $(DEMO_DOCS) --format table --db .demo/findings.db
+	$(BIN)/piiscan report --db .demo/findings.db --format html --out .demo/report.html
+	@echo "HTML report: .demo/report.html"
 	$(BIN)/piiscan check-id --format table $(DEMO_IDS); test $$? -le 1
 
 test: install

@@ -245,8 +245,11 @@ class _Writer:
 
 def _summary_line(summary) -> str:
     types = ", ".join(f"{k} {v}" for k, v in summary.by_type.items()) or "none"
+    incremental = ", ".join(f"{count} {what}" for what, count in (("unchanged", summary.unchanged),
+                            ("moved", summary.moved), ("deleted", summary.deleted)) if count)
     return (f"{summary.files} files, {summary.documents} documents, {summary.findings} findings "
-            f"({types}), {summary.errors} errors, {summary.duration_s:.1f} s")
+            f"({types}), {summary.errors} errors{', ' + incremental if incremental else ''}, "
+            f"{summary.duration_s:.1f} s")
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
