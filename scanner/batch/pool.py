@@ -61,6 +61,10 @@ def _scan(job: Job) -> FileScan:
         return _WORKER.scan(job)
     except MemoryError:
         return _failed(job, "out_of_memory", "the file needs more memory than a worker may use (--max-memory)")
+    except Exception as exc:  # noqa: BLE001 - e.g. a library that cannot be loaded under the memory limit
+        log.error("internal error on a file (%s)", type(exc).__name__)
+        return _failed(job, "internal_error", f"the scanner failed on this file ({type(exc).__name__}); "
+                       "if --max-memory is low, raise it")
 
 
 class ProcessPool:
@@ -99,7 +103,7 @@ class ProcessPool:
             for future in done:
                 job, suspect = pending.pop(future)
                 try:
-                    yield future.result()
+                    result = future.result()
                 except BrokenProcessPool:
                     broken = True
                     if suspect:
@@ -108,6 +112,11 @@ class ProcessPool:
                                       "(killed, or a crash in a native library); it was skipped")
                     else:
                         suspects.append(job)
+                except Exception as exc:  # noqa: BLE001 - the result could not come back (pickling, memory)
+                    yield _failed(job, "internal_error", f"the worker could not return this file's results "
+                                  f"({type(exc).__name__})")
+                else:
+                    yield result
                 if suspect:
                     isolating = False
             if broken:

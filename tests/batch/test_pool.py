@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
+
+import pytest
 
 from scanner.batch.pool import ProcessPool
 from scanner.batch.work import Job
@@ -48,3 +51,22 @@ def test_a_file_that_kills_its_worker_gets_an_error_and_the_others_their_results
     assert len(results) == 13
     assert results["/share/killer"]["error"] == "worker_crashed"
     assert all(results[f"/share/{name}"]["kind"] == "document" for name in names if name != "killer")
+
+
+@pytest.mark.slow
+def test_a_file_over_the_memory_limit_gets_an_error_and_the_next_file_its_findings():
+    """A scanned page (rendered at 300 DPI, OCR'd) does not fit in 700 MB of address space; a letter does."""
+    from scanner.pipeline import Options
+    from tests.conftest import SAMPLES
+
+    heavy, light = SAMPLES / "pdf" / "scan_nl_reminder_01.pdf", SAMPLES / "text" / "bil_letter_01.txt"
+    work = [Job(path=str(p), display=p.name, root=str(p.parent), size=p.stat().st_size, mtime_ns=0)
+            for p in (heavy, light)]
+    pool = ProcessPool(1, Options(), b"k", id_check=False, max_memory=700 * 1024 * 1024)
+    try:
+        results = {Path(r.path).name: r.records for r in pool.map(work)}
+    finally:
+        pool.close()
+    assert [r["kind"] for r in results[heavy.name]] == ["error"]
+    assert results[heavy.name][0]["error"] in ("out_of_memory", "internal_error", "worker_crashed")
+    assert any(r["kind"] == "finding" for r in results[light.name])
