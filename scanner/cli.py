@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_arguments(serve)
     _store_commands(commands)
+    _user_commands(commands)
     return parser
 
 
@@ -418,6 +419,44 @@ def _store_commands(commands) -> None:
     retention.add_argument("--out", metavar="FILE", help="write to FILE (owner-only) instead of standard output")
 
 
+def _user_commands(commands) -> None:
+    user = commands.add_parser("user", help="manage the review UI's accounts",
+                               description="Accounts of the analysts' review UI (piiscan serve --db URL).")
+    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="create an account",
+                             description="Create a review UI account. The password is asked twice on a terminal, "
+                                         "or read from one line of standard input with --password-stdin; it is "
+                                         "stored as an argon2id hash.")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=["analyst", "admin", "auditor"],
+                     help="analyst: triage, reveal, redact, look-ups; auditor: the audit log; admin: everything")
+    add.add_argument("--db", required=True, metavar="URL", help="the findings store")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from scanner.review.accounts import add_user
+    from scanner.store import Store
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise UsageError("the two passwords differ")
+    else:
+        raise UsageError("give the password on a terminal, or with --password-stdin")
+    store = Store.open(args.db)
+    try:
+        add_user(store, args.name, args.role, password)
+    finally:
+        store.close()
+    print(f"user {args.name} added ({args.role})", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from scanner.report.commands import report
 
@@ -444,7 +483,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         return {"scan": cmd_scan, "redact": cmd_redact, "check-id": cmd_check_id,
                 "serve": cmd_serve, "report": cmd_report, "dsar": cmd_dsar,
-                "retention": cmd_retention}[args.command](args)
+                "retention": cmd_retention, "user": cmd_user}[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))  # exits with code 2
     except RunFailed as exc:

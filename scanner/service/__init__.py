@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from scanner.service.settings import MIB, KeyRing, ServiceSettings, load_keys
 
@@ -37,12 +38,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="largest accepted upload in MiB (default 20); larger ones get 413")
     group.add_argument("--time-limit", type=float, default=30, metavar="S",
                        help="seconds of processing per request (default 30); then 504")
+    review = parser.add_argument_group("review UI", "With --db, the analysts' review pages are served under "
+                                                    "/review (docs/review.md).")
+    review.add_argument("--db", metavar="URL", help="the findings store written by `piiscan scan --db`")
+    review.add_argument("--review-output", metavar="FOLDER",
+                        help="where approved redactions are written (default: beside the store, redacted/)")
 
 
 def settings_from_args(args: argparse.Namespace) -> ServiceSettings:
     keys = KeyRing() if args.no_auth else load_keys(args.api_keys_file)
     return ServiceSettings(keys=keys, no_auth=args.no_auth, max_upload_bytes=int(args.max_upload_mb * MIB),
-                           time_limit_s=args.time_limit, workers=args.workers, queue=args.queue)
+                           time_limit_s=args.time_limit, workers=args.workers, queue=args.queue,
+                           db=args.db, review_output=Path(args.review_output) if args.review_output else None)
 
 
 def serve(host: str, port: int, settings: ServiceSettings) -> None:

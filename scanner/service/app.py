@@ -152,7 +152,10 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 status["code"], status["sent"] = message["status"], True
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                # A page that set its own policy (the review UI) keeps it.
+                message["headers"] = headers + [h for h in SECURITY_HEADERS if h[0] not in present]
             await send(message)
 
         try:
@@ -195,6 +198,10 @@ def create_app(settings: ServiceSettings, log_level: int = logging.WARNING) -> F
                               "Nothing is stored. See docs/service.md.")
     app.state.settings, app.state.pool = settings, pool
     app.add_middleware(Guard)
+    if settings.db:
+        from scanner.review import ReviewSettings, create_review_app
+
+        app.mount("/review", create_review_app(ReviewSettings(db=settings.db, output=settings.review_output)))
 
     @app.exception_handler(APIError)
     async def _api_error(_request, exc: APIError):

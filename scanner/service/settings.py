@@ -88,6 +88,8 @@ class ServiceSettings:
     workers: int = 1
     queue: Optional[int] = None  # requests queued + running; default 4 x workers
     limits: Limits = field(default_factory=Limits)
+    db: Optional[str] = None              # the findings store: serves the review UI under /review
+    review_output: Optional[Path] = None  # where the review UI writes approved redacted copies
 
     @property
     def max_pending(self) -> int:

@@ -34,7 +34,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Errors worth another try on the next run even if the file did not change.
 TRANSIENT_ERRORS = frozenset({"read_failed", "internal_error", "worker_crashed", "out_of_memory"})
 
-__all__ = ["Store", "Known", "FileScan", "normalise_url", "metadata", "files", "documents", "findings",
+__all__ = ["Store", "head_revision", "Known", "FileScan", "normalise_url", "metadata", "files", "documents", "findings",
            "errors", "id_checks", "decisions", "scan_runs", "TRANSIENT_ERRORS"]
 
 
@@ -94,7 +94,7 @@ class Store:
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> "Store":
         full = normalise_url(url)
-        kwargs: dict = {"future": True}
+        kwargs: dict = {}
         if full.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 60}
             if full in ("sqlite://", "sqlite:///:memory:"):
@@ -118,16 +118,14 @@ class Store:
             raise RunFailed(f"cannot open the findings store {safe_url(full)}: {exc.orig}") from exc
         return store
 
-    def upgrade(self) -> None:
-        """Create the tables or migrate them to this version's schema."""
+    def upgrade(self, revision: str = "head") -> None:
+        """Create the tables or migrate them to this version's schema (or to ``revision``)."""
         from alembic import command
-        from alembic.config import Config
 
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
+        config = _alembic_config()
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
 
     def schema_version(self) -> Optional[str]:
         with self.engine.connect() as conn:
@@ -274,6 +272,21 @@ def _insert_records(conn: Connection, run_id: int, file_id: int, scan: FileScan)
                     checks=verdict.get("checks", []), reasons=verdict.get("reasons", [])))
     if error_rows:
         conn.execute(errors.insert(), error_rows)
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The schema version this code writes (the last migration)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

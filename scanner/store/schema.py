@@ -135,3 +135,49 @@ decisions = Table(
     Column("reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- the review UI (migration 0002) ------------------------------------------------------------
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    # analyst | admin | auditor
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),   # argon2id
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    # SHA-256 of the cookie's token: a copy of the database does not give live sessions.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(128), nullable=False, index=True),
+    # login | login_failed | logout | view_document | view_page | reveal | decide | approve_redaction | dsar | ...
+    Column("action", String(32), nullable=False),
+    Column("target", Text),            # a document path, a finding id: never a value
+    Column("reason", Text),            # typed by the user (reveal)
+    Column("client", String(64)),      # the client's address
+)
+
+allowlist = Table(
+    "allowlist", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_type", String(32), nullable=False),
+    Column("fingerprint", String(96), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ux_allowlist_value", "entity_type", "fingerprint", unique=True),
+)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scanner.store import FileScan, Store, decisions, documents, errors, files, findings, id_checks, metadata, scan_runs
+from scanner.store import FileScan, Store, head_revision, decisions, documents, errors, files, findings, id_checks, metadata, scan_runs
 from tests.conftest import SAMPLES
 
 ROOT_DIR = "/data/share"
@@ -71,11 +71,27 @@ def run_id(store):
 
 # ---------------------------------------------------------------------------------------------- opening
 def test_schema_is_created(store, db_url):
-    assert store.schema_version() == "0001"
+    assert store.schema_version() == head_revision() == "0002"
     tables = set(sa.inspect(store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} <= tables
     assert store.counts() == {"documents": 0, "findings": 0, "errors": 0}
     assert store.engine.dialect.name == ("sqlite" if "sqlite" in db_url or "://" not in db_url else "postgresql")
+
+
+def test_an_older_store_is_migrated_with_its_data(db_url):
+    old = Store.open(db_url, migrate=False)
+    old.upgrade("0001")  # the schema of the first release: no review tables
+    assert "users" not in sa.inspect(old.engine).get_table_names()
+    old.save_file(old.begin_run([ROOT_DIR], RULES, workers=1), scan(f"{ROOT_DIR}/a.txt", [finding(1), document(1)]),
+                  RULES)
+    old.close()
+    store = Store.open(db_url)
+    try:
+        assert store.schema_version() == head_revision()
+        assert {"users", "sessions", "audit_log", "allowlist"} <= set(sa.inspect(store.engine).get_table_names())
+        assert store.counts() == {"documents": 1, "findings": 1, "errors": 0}
+    finally:
+        store.close()
 
 
 def test_opening_twice_is_idempotent(db_url):
@@ -85,7 +101,7 @@ def test_opening_twice_is_idempotent(db_url):
     first.close()
     second = Store.open(db_url)
     try:
-        assert second.schema_version() == "0001"
+        assert second.schema_version() == head_revision()
         assert second.counts() == {"documents": 1, "findings": 1, "errors": 0}
         with second.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
