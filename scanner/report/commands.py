@@ -135,12 +135,7 @@ def dsar(args: argparse.Namespace) -> int:
             rows = q.dsar(conn, wanted)
     finally:
         store.close()
-    with output(args.out) as stream:
-        if args.format == "csv":
-            write_dsar_csv(rows, stream)
-        else:
-            write_json(rows, stream)
-    return 0
+    return _emit(rows, args, write_dsar_csv)
 
 
 def retention(args: argparse.Namespace) -> int:
@@ -152,9 +147,11 @@ def retention(args: argparse.Namespace) -> int:
             rows = q.retention(conn, before, folder=args.folder, classes=classes)
     finally:
         store.close()
+    return _emit(rows, args, write_retention_csv)
+
+
+def _emit(rows, args: argparse.Namespace, write_csv) -> int:
+    """Rows as JSON (default) or CSV, to --out or standard output."""
     with output(args.out) as stream:
-        if args.format == "csv":
-            write_retention_csv(rows, stream)
-        else:
-            write_json(rows, stream)
+        (write_csv if args.format == "csv" else write_json)(rows, stream)
     return 0

@@ -150,12 +150,16 @@ def create_review_app(settings: ReviewSettings, store: Optional[Store] = None) -
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else "Not found."
         return render(request, "error.html", user, exc.status_code, message=message)
 
-    @app.get("/login", response_class=HTMLResponse)
-    async def login_form(request: Request, next: Optional[str] = None):
+    def login_page(request: Request, next: Optional[str], status: int = 200, error: Optional[str] = None):
+        """The sign-in form, with a fresh double-submit token in its cookie and in the form."""
         token = secrets.token_urlsafe(32)
-        response = render(request, "login.html", None, login_csrf=token, next=safe_next(next))
+        response = render(request, "login.html", None, status, login_csrf=token, next=safe_next(next), error=error)
         _set_cookie(request, response, LOGIN_COOKIE, token, max_age=3600)
         return response
+
+    @app.get("/login", response_class=HTMLResponse)
+    async def login_form(request: Request, next: Optional[str] = None):
+        return login_page(request, next)
 
     @app.post("/login", response_class=HTMLResponse)
     async def login(request: Request, name: str = Form(""), password: str = Form(""), csrf: str = Form(""),
@@ -167,19 +171,11 @@ def create_review_app(settings: ReviewSettings, store: Optional[Store] = None) -
         name = name.strip()[:128]
         if accounts.too_many_failures(store, name, client, settings.policy):
             accounts.audit(store, name or "-", "login_refused", name, client=client)
-            token = secrets.token_urlsafe(32)
-            response = render(request, "login.html", None, 429, login_csrf=token, next=safe_next(next),
-                              error="Too many failed sign-ins. Wait 15 minutes, or ask an admin.")
-            _set_cookie(request, response, LOGIN_COOKIE, token, max_age=3600)
-            return response
+            return login_page(request, next, 429, "Too many failed sign-ins. Wait 15 minutes, or ask an admin.")
         user = accounts.authenticate(store, name, password)
         if user is None:
             accounts.audit(store, name or "-", "login_failed", name, client=client)
-            token = secrets.token_urlsafe(32)
-            response = render(request, "login.html", None, 401, login_csrf=token, next=safe_next(next),
-                              error="Unknown name or wrong password.")
-            _set_cookie(request, response, LOGIN_COOKIE, token, max_age=3600)
-            return response
+            return login_page(request, next, 401, "Unknown name or wrong password.")
         accounts.audit(store, user.name, "login", client=client)
         response = RedirectResponse(safe_next(next), status_code=303, headers=HEADERS)
         _set_cookie(request, response, COOKIE, accounts.open_session(store, user, settings.policy), max_age=None)
