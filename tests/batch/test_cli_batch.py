@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from scanner.store import Store
+from tests.batch.test_resume import stored_files
 from tests.conftest import PIISCAN
 
 
@@ -56,19 +57,20 @@ def test_bad_batch_options_are_refused_in_plain_words(share, env, args, code, wo
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_workers_and_marks_the_run_interrupted(share, tmp_path, env):
-    for index in range(30):  # enough work that the run is still going when it is interrupted
-        (share / "a" / f"copy{index}.txt").write_text((next((share / "a").iterdir())).read_text() + f"\n{index}\n")
+    letter = next((share / "a").iterdir()).read_text()
+    for index in range(300):  # enough work that the run is still going when it is interrupted
+        (share / "a" / f"copy{index}.txt").write_text(f"{letter}\n{index}\n")
     db = str(tmp_path / "findings.db")
+    Store.open(db).close()
     process = subprocess.Popen(PIISCAN + ["scan", str(share), "--db", db, "--workers", "2", "--format", "jsonl",
                                           "--out", str(tmp_path / "out.jsonl")],
                                env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    workers = []
-    while time.monotonic() < deadline and len(workers) < 2:
-        workers = [p for p in psutil.Process(process.pid).children(recursive=True) if "resource_tracker" not in
-                   " ".join(p.cmdline())]
-        time.sleep(0.2)
-    time.sleep(8)  # the workers load their models and start scanning
+    while time.monotonic() < deadline and process.poll() is None and stored_files(db) < 3:
+        time.sleep(0.05)  # until the workers are scanning
+    workers = [p for p in psutil.Process(process.pid).children(recursive=True)
+               if "resource_tracker" not in " ".join(p.cmdline())]
+    assert len(workers) == 2
     assert process.poll() is None
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
