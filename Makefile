@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # OCR and PDF tools used by the scanner (Tesseract with the four languages of our documents);
-# the PostgreSQL server, which the tests start as a throw-away cluster to test the findings store on it.
+# the PostgreSQL server, which the tests start as a throw-away cluster to test the findings store on it;
+# Chromium, which the review UI's browser tests drive through Playwright (never a downloaded browser).
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
-                   tesseract-ocr-eng poppler-utils fonts-dejavu-core postgresql
+                   tesseract-ocr-eng poppler-utils fonts-dejavu-core postgresql chromium
 
 .PHONY: demo test eval bench variants install system-deps samples samples-ids lock clean
 
@@ -38,6 +39,7 @@ bench: install
 	$(BIN)/python -m tools.bench_documents --out docs/bench-documents.md
 	$(BIN)/python -m tools.bench_idcheck --out docs/bench-idcheck.md
 	$(BIN)/python -m tools.bench_service --out docs/bench-service.md
+	$(BIN)/python -m tools.bench_batch --out docs/bench-batch.md
 
 variants: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[research]'

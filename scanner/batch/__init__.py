@@ -25,7 +25,7 @@ import logging
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Deque, Dict, Iterator, List, Optional, Set
+from typing import Deque, Dict, Iterator, List, Optional, Set, Tuple
 
 from scanner.batch.walk import Walker
 from scanner.batch.work import VANISHED, Job
@@ -74,10 +74,12 @@ class BatchScan:
         self._moved: Set[int] = set()
         self._visited: Set[str] = set()
         self._walk_complete = False
+        self._allowed: Set[Tuple[str, str]] = set()   # (entity type, fingerprint) dismissed in the review UI
 
     # ------------------------------------------------------------------ the run
     def records(self) -> Iterator[dict]:
         if self.store:
+            self._allowed = self.store.allowlisted()
             self.run_id = self.store.begin_run([os.path.abspath(r) for r in self.roots], self.rules, self.workers)
         status = "failed"
         try:
@@ -111,6 +113,8 @@ class BatchScan:
         if vanished:
             self._forget_vanished(scan.path)
             return
+        if self._allowed:
+            scan.records = _without_allowed(scan.records, self._allowed)
         if self.store:
             self.store.save_file(self.run_id, scan, self.rules)
         counts = self.counts
@@ -203,6 +207,24 @@ class BatchScan:
             row = self.store.known_in_folder(os.path.dirname(path)).get(path)
             if row:
                 self.counts.files_deleted += self.store.forget_files([row.id])
+
+
+def _without_allowed(records: List[dict], allowed: Set[Tuple[str, str]]) -> List[dict]:
+    """The records without findings of values analysts dismissed as false positives (the allow-list);
+    each document record's ``findings`` count is lowered by what was dropped from it."""
+    dropped: Dict[Optional[str], int] = {}
+    kept = []
+    for record in records:
+        if record["kind"] == "finding" and (record["entity_type"], record["fingerprint"]) in allowed:
+            dropped[record.get("member")] = dropped.get(record.get("member"), 0) + 1
+            continue
+        kept.append(record)
+    if not dropped:
+        return records
+    for index, record in enumerate(kept):
+        if record["kind"] == "document" and dropped.get(record.get("member")):
+            kept[index] = {**record, "findings": max(record["findings"] - dropped[record.get("member")], 0)}
+    return kept
 
 
 def _sha256(path: str) -> Optional[str]:

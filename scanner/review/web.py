@@ -18,6 +18,7 @@ from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -116,10 +117,21 @@ def render(request: Request, template: str, user: Optional[User], status: int = 
                                       status_code=status, headers=HEADERS)
 
 
+def came_over_https(request: Request) -> bool:
+    """Whether the browser used https: directly, or through the TLS-terminating reverse proxy (docs/service.md)
+    that says so in X-Forwarded-Proto or Forwarded. Trusting the header is safe here: it can only add the
+    Secure attribute, which makes a cookie stricter."""
+    if request.url.scheme == "https":
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    proto = [part.strip().lower() for part in request.headers.get("forwarded", "").split(",")[0].split(";")]
+    return forwarded == "https" or "proto=https" in proto
+
+
 def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: Optional[int]) -> None:
     secure = settings_of(request).secure_cookies
     if secure is None:
-        secure = request.url.scheme == "https"
+        secure = came_over_https(request)
     response.set_cookie(name, value, max_age=max_age, path=PREFIX, httponly=True, samesite="strict", secure=secure)
 
 
@@ -143,6 +155,11 @@ def create_review_app(settings: ReviewSettings, store: Optional[Store] = None) -
     async def _forbidden(request: Request, _exc):
         user = accounts.session_user(store_of(request), request.cookies.get(COOKIE), settings.policy)
         return render(request, "error.html", user, 403, message="Your role does not give access to this page.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, _exc):  # FastAPI's default answer quotes the input (JSON): not here
+        user = accounts.session_user(store_of(request), request.cookies.get(COOKIE), settings.policy)
+        return render(request, "error.html", user, 400, message="The request is not valid.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

@@ -21,13 +21,14 @@ import logging
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from scanner.errors import RunFailed
-from scanner.store.schema import decisions, documents, errors, files, findings, id_checks, metadata, scan_runs
+from scanner.store.schema import (allowlist, decisions, documents, errors, files, findings, id_checks, metadata,
+                                  scan_runs)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -229,6 +230,13 @@ class Store:
         """After a completed run, walk errors of earlier runs are history: only this run's stay."""
         with self.engine.begin() as conn:
             conn.execute(errors.delete().where(errors.c.file_id.is_(None), errors.c.run_id != run_id))
+
+    # ------------------------------------------------------------------ analysts' decisions
+    def allowlisted(self) -> Set[Tuple[str, str]]:
+        """(entity type, fingerprint) of the values analysts dismissed as false positives (review UI):
+        later scans drop findings of these values."""
+        with self.engine.connect() as conn:
+            return {(t, f) for t, f in conn.execute(sa.select(allowlist.c.entity_type, allowlist.c.fingerprint))}
 
     # ------------------------------------------------------------------ totals
     def counts(self) -> Dict[str, int]:
