@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="seconds of processing per request (default 30); then 504")
     review = parser.add_argument_group("review UI", "With --db, the analysts' review pages are served under "
                                                     "/review (docs/review.md).")
+    group.add_argument("--trusted-proxy", metavar="ADDRESS[,ADDRESS]",
+                       help="the reverse proxy's address: its X-Forwarded-For/-Proto are believed, so logs, the "
+                            "audit trail and the sign-in lock-out see the real client (default: none trusted)")
     review.add_argument("--db", metavar="URL", help="the findings store written by `piiscan scan --db`")
     review.add_argument("--review-output", metavar="FOLDER",
                         help="where approved redactions are written (default: beside the store, redacted/)")
@@ -49,7 +52,8 @@ def settings_from_args(args: argparse.Namespace) -> ServiceSettings:
     keys = KeyRing() if args.no_auth else load_keys(args.api_keys_file)
     return ServiceSettings(keys=keys, no_auth=args.no_auth, max_upload_bytes=int(args.max_upload_mb * MIB),
                            time_limit_s=args.time_limit, workers=args.workers, queue=args.queue,
-                           db=args.db, review_output=Path(args.review_output) if args.review_output else None)
+                           db=args.db, review_output=Path(args.review_output) if args.review_output else None,
+                           trusted_proxies=args.trusted_proxy)
 
 
 def serve(host: str, port: int, settings: ServiceSettings) -> None:
@@ -74,4 +78,5 @@ def serve(host: str, port: int, settings: ServiceSettings) -> None:
     app = create_app(settings, log_level=worker_level)
     # Our own access line replaces uvicorn's (which would log the query string); no Server header.
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False,
-                proxy_headers=False, timeout_graceful_shutdown=10)
+                proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies,
+                timeout_graceful_shutdown=10)

@@ -90,6 +90,7 @@ class ServiceSettings:
     limits: Limits = field(default_factory=Limits)
     db: Optional[str] = None              # the findings store: serves the review UI under /review
     review_output: Optional[Path] = None  # where the review UI writes approved redacted copies
+    trusted_proxies: Optional[str] = None # comma-separated addresses whose X-Forwarded-* headers are believed
 
     @property
     def max_pending(self) -> int:
