@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python -m tools.bench_idcheck --out docs/bench-idcheck.md
 	$(BIN)/python -m tools.bench_service --out docs/bench-service.md
 	$(BIN)/python -m tools.bench_batch --out docs/bench-batch.md
+	$(BIN)/python -m tools.bench_review --out docs/bench-review.md
 
 variants: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[research]'

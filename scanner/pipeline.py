@@ -49,6 +49,8 @@ class Options:
     language: str = "auto"
     file_timeout_s: int = 600
     limits: Limits = field(default_factory=Limits)
+    # (entity type, fingerprint) of values analysts dismissed as false positives: never reported or redacted.
+    allowlist: frozenset = frozenset()
 
     @property
     def faces(self) -> bool:
@@ -130,6 +132,10 @@ class Scanner:
         if wanted == []:  # only faces asked for
             return Analysed(extracted, [[] for _ in texts], None, [])
         pages = self.analyzer.analyze_pages(texts, self.options.language, wanted, self.options.min_score)
+        if self.options.allowlist:
+            for page, text in zip(pages, texts):
+                page.detections = [d for d in page.detections if (d.entity_type, fingerprint(
+                    d.entity_type, text[d.start:d.end], self.key)) not in self.options.allowlist]
         weights: dict = {}
         languages: List[str] = []
         for page, text in zip(pages, texts):

@@ -14,6 +14,7 @@ reason, and writes only who, which finding and why to the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from pathlib import Path
@@ -537,9 +538,13 @@ def add_routes(app: FastAPI) -> None:
                 import contextlib
 
                 from scanner.extract.dispatch import kind_of
+                from scanner.pipeline import Scanner
                 from scanner.redact.document import redact_file
 
-                scanner = _scanner(request)
+                # Values dismissed as false positives stay in the copy (they are not personal data).
+                shared = _scanner(request)
+                scanner = Scanner(shared.analyzer, shared.key,
+                                  dataclasses.replace(shared.options, allowlist=frozenset(store.allowlisted())))
                 with open(source, "rb") as handle:
                     head = handle.read(1 << 20)
                 # pdfium is not thread-safe: a file that may hold a PDF waits for the previews, the rest not

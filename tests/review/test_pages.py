@@ -352,6 +352,22 @@ def test_approve_writes_a_redacted_copy(site, analyst):
     assert analyst.post(f"/review/documents/{site.docs[TEXT]}/approve", data={"operator": "replace"}).status_code == 403
 
 
+def test_approve_leaves_values_dismissed_as_false_positives(site, analyst):
+    email = next(f for f in finding_rows(site, TEXT) if f.entity_type == "EMAIL_ADDRESS")
+    value = next(t["value"] for t in truth(LAYOUT[TEXT]) if t["entity_type"] == "EMAIL_ADDRESS")
+    decide = {"decision": "false_positive", "csrf": analyst.csrf}
+    assert analyst.post(f"/review/findings/{email.id}/decision", data=decide).status_code in (200, 303)
+    try:
+        response = analyst.post(f"/review/documents/{site.docs[TEXT]}/approve",
+                                data={"operator": "replace", "csrf": analyst.csrf})
+        assert response.status_code == 200, response.text
+        redacted = (site.out / TEXT).read_text(encoding="utf-8")
+        iban = next(t["value"] for t in truth(LAYOUT[TEXT]) if t["entity_type"] == "IBAN_CODE")
+        assert value in redacted and iban not in redacted
+    finally:  # a confirmation takes the value off the allow-list again
+        analyst.post(f"/review/findings/{email.id}/decision", data={**decide, "decision": "confirmed"})
+
+
 def test_approve_defaults_to_a_folder_beside_the_sqlite_store(site, analyst, monkeypatch):
     from scanner.review import pages
 
