@@ -213,3 +213,40 @@ def db_url(request, tmp_path):
     yield server.set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(**admin) as conn:  # WITH (FORCE): a store the test left open is disconnected
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------------------------------------- ground truth
+TRUTH_FILES = ("ground_truth.jsonl", "documents_truth.jsonl")
+
+
+def truth_items(samples) -> list[dict]:
+    """Ground-truth entries (personal data, not decoys) of these sample files (paths under sample_docs/)."""
+    import json
+
+    wanted = set(samples)
+    items = []
+    for name in TRUTH_FILES:
+        for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line) if line.strip() else {}
+            if item.get("file") in wanted and "entity_type" in item:
+                items.append(item)
+    return items
+
+
+def leaked(text: str, values) -> list[str]:
+    """The values found in ``text`` (HTML unescaped): as written, with collapsed spacing, or, for
+    identifiers of 8 digits or more, with any other separators."""
+    import html
+    import re
+
+    plain = html.unescape(text)
+    squeezed = " ".join(plain.split())
+    packed = re.sub(r"[^0-9A-Za-z]", "", plain)
+    found = []
+    for value in values:
+        forms = {value, " ".join(value.split())}
+        compact = re.sub(r"[^0-9A-Za-z]", "", value)
+        if any(len(form) >= 5 and (form in plain or form in squeezed) for form in forms) or \
+                (sum(ch.isdigit() for ch in compact) >= 8 and compact in packed):
+            found.append(value)
+    return found

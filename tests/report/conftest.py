@@ -19,7 +19,6 @@ same key through PIISCAN_FINGERPRINT_KEY.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from typing import Dict, List
 import pytest
 
 from scanner.store import FileScan, Store
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, truth_items
+from tests.conftest import leaked as leaked_values
 
 KEY = "test-key"
 RULES = "test-rules"
@@ -105,32 +105,13 @@ def filled(db_url, share):
 
 def raw_values() -> List[str]:
     """The ground-truth values of the scanned samples: none may appear in any output."""
-    names = set(LAYOUT.values())
-    values = set()
-    for truth in ("ground_truth.jsonl", "documents_truth.jsonl"):
-        for line in (SAMPLES / truth).read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            if "entity_type" in item and item["file"] in names:
-                values.add(item["value"])
+    values = sorted({item["value"] for item in truth_items(LAYOUT.values())})
     assert len(values) > 40
-    return sorted(values)
+    return values
 
 
 def leaked(text: str) -> List[str]:
-    """Ground-truth values found in ``text`` (as written, with collapsed spacing, or compact identifiers)."""
-    import html
-    import re
-
-    plain = html.unescape(text)
-    found = []
-    for value in raw_values():
-        forms = {value, " ".join(value.split())}
-        compact = re.sub(r"[^0-9A-Za-z]", "", value)
-        if any(ch.isdigit() for ch in value) and len(compact) >= 8:
-            forms.add(compact)
-        if any(len(form) >= 5 and form in plain for form in forms):
-            found.append(value)
-    return found
+    return leaked_values(text, raw_values())
 
 
 def cli_env(tmp_path) -> Dict[str, str]:

@@ -11,10 +11,8 @@ free loopback port, over its own copy of the store.
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -27,7 +25,8 @@ from typing import Dict, List, Optional
 import httpx
 import pytest
 
-from tests.conftest import PIISCAN, ROOT, SAMPLES
+from tests.conftest import PIISCAN, ROOT, SAMPLES, truth_items
+from tests.conftest import leaked as leaked_values
 
 KEY = "test-key"
 # The scanned samples (path under sample_docs/): three texts, a scanned PDF (OCR), an unmasked ID copy.
@@ -105,12 +104,7 @@ def review_store(tmp_path_factory) -> ReviewStore:
 def raw_values() -> List[str]:
     """The ground-truth values of the scanned samples (no rendered page may show one)."""
     names = set(SAMPLE_FILES)
-    values = set()
-    for truth in ("ground_truth.jsonl", "documents_truth.jsonl"):
-        for line in (SAMPLES / truth).read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            if "entity_type" in item and item["file"] in names:
-                values.add(item["value"])
+    values = {item["value"] for item in truth_items(names)}
     for line in (SAMPLES / "id_cards" / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         if item["file"] in names:
@@ -122,18 +116,8 @@ def raw_values() -> List[str]:
 
 
 def leaked(text: str, values: Optional[List[str]] = None) -> List[str]:
-    """Ground-truth values found in ``text``: as written, with collapsed spacing, or compact identifiers."""
-    plain = html.unescape(text)
-    squeezed = " ".join(plain.split())
-    packed = re.sub(r"[^0-9A-Za-z]", "", plain)     # identifiers written with other separators
-    found = []
-    for value in values if values is not None else raw_values():
-        forms = {value, " ".join(value.split())}
-        compact = re.sub(r"[^0-9A-Za-z]", "", value)
-        if any(len(form) >= 5 and (form in plain or form in squeezed) for form in forms) or \
-                (sum(ch.isdigit() for ch in compact) >= 8 and compact in packed):
-            found.append(value)
-    return found
+    """Ground-truth values found in ``text`` (tests/conftest.py ``leaked``)."""
+    return leaked_values(text, values if values is not None else raw_values())
 
 
 # ---------------------------------------------------------------------------------------------- live server

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from scanner.review import ReviewSettings, create_review_app
 from scanner.review.accounts import add_user
 from scanner.store import FileScan, Store
 from scanner.store.schema import allowlist, audit_log, decisions, documents, files, findings
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, leaked, truth_items
 
 KEY = b"test-key"
 RULES = "test-rules"
@@ -45,28 +44,10 @@ USERS = {"ana": "analyst", "aud": "auditor", "adm": "admin"}
 
 
 def truth(sample: str) -> List[dict]:
-    items = []
-    for name in ("ground_truth.jsonl", "documents_truth.jsonl"):
-        for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
-            item = json.loads(line)
-            if item["file"] == sample and "entity_type" in item:
-                items.append(item)
-    return items
+    return truth_items([sample])
 
 
-def leaks(page: str, values: List[str]) -> List[str]:
-    """Values found in the page, as written, with collapsed spacing, or as compact identifiers."""
-    plain = html.unescape(page)
-    squeezed = " ".join(plain.split())
-    packed = re.sub(r"[^0-9A-Za-z]", "", plain)
-    found = []
-    for value in values:
-        forms = {value, " ".join(value.split())}
-        compact = re.sub(r"[^0-9A-Za-z]", "", value)
-        if any(len(f) >= 5 and (f in plain or f in squeezed) for f in forms) or \
-                (sum(c.isdigit() for c in compact) >= 8 and compact in packed):
-            found.append(value)
-    return found
+leaks = leaked
 
 
 @dataclass

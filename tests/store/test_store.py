@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from scanner.store import FileScan, Store, head_revision, decisions, documents, errors, files, findings, id_checks, metadata, scan_runs
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, truth_items
 
 ROOT_DIR = "/data/share"
 RULES = "rules-1"
@@ -311,11 +311,8 @@ REAL_FILES = ["text/en_email_01.txt", "text/fr_email_id_copy_01.txt", "text/nl_e
 def _truth_values() -> dict:
     """Ground-truth PII values (entities, not decoys) per sample file, as tools/evaluate.py reads them."""
     values: dict = {}
-    for name in ("ground_truth.jsonl", "documents_truth.jsonl"):
-        for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines():
-            item = json.loads(line) if line.strip() else {}
-            if item.get("file") in REAL_FILES and "entity_type" in item:
-                values.setdefault(item["file"], set()).add(item["value"])
+    for item in truth_items(REAL_FILES):
+        values.setdefault(item["file"], set()).add(item["value"])
     return values
 
 
