@@ -24,6 +24,16 @@ def share(tmp_path) -> Path:
 
 
 @pytest.fixture()
+def store(db_url):
+    """An empty findings store, on SQLite and on PostgreSQL."""
+    from scanner.store import Store
+
+    store = Store.open(db_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture()
 def batch(scanner):
     """run(roots, store, rules="r1", **walker) -> (records, counts) with the session's scanner, in process."""
     from scanner.batch import BatchScan

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 import sqlalchemy as sa
 
 from scanner.review.pages import decide
-from scanner.store import Store, documents, files
+from scanner.store import documents, files
 from tests.batch.conftest import stored
-
-
-@pytest.fixture()
-def store(db_url):
-    store = Store.open(db_url)
-    yield store
-    store.close()
 
 
 def test_dismissed_values_are_dropped_by_the_next_scan(share, store, batch):

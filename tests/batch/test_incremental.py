@@ -5,17 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
-import pytest
 
-from scanner.store import Store
 from tests.batch.conftest import stored
-
-
-@pytest.fixture()
-def store(db_url):
-    store = Store.open(db_url)
-    yield store
-    store.close()
 
 
 def test_first_scan_stores_every_file_and_a_rescan_reads_none(share, store, batch):
