@@ -143,20 +143,37 @@ def parse_size(text: Optional[str]) -> Optional[int]:
     return int(value)
 
 
-def _executor(args, scanner, key: bytes, id_check: bool):
+class _LazyScanner:
+    """The scanner, loaded at first use: a batch run on a pool or a cluster, or a rescan with nothing
+    to scan, never loads the models in this process."""
+
+    def __init__(self, options, key: bytes, analyzer=None):
+        self.options, self.key, self.analyzer = options, key, analyzer
+        self._scanner = None
+
+    def get(self):
+        if self._scanner is None:
+            from scanner.analyze.engine import Analyzer
+            from scanner.pipeline import Scanner
+
+            self._scanner = Scanner(self.analyzer or Analyzer.load(), self.key, self.options)
+        return self._scanner
+
+
+def _executor(args, scanners: _LazyScanner, id_check: bool):
     from scanner.batch.pool import InProcess, ProcessPool
     from scanner.batch.work import Worker
 
     if args.cluster:
         from scanner.batch.cluster import DaskCluster
 
-        return DaskCluster(args.cluster, scanner.options, key, id_check)
+        return DaskCluster(args.cluster, scanners.options, scanners.key, id_check)
     if args.workers > 1:
-        return ProcessPool(args.workers, scanner.options, key, id_check, parse_size(args.max_memory))
-    return InProcess(Worker(scanner, id_check))
+        return ProcessPool(args.workers, scanners.options, scanners.key, id_check, parse_size(args.max_memory))
+    return InProcess(lambda: Worker(scanners.get(), id_check))
 
 
-def _records(args, scanner, tally) -> Iterator:
+def _records(args, scanners: _LazyScanner, tally) -> Iterator:
     from scanner.batch import BatchScan
     from scanner.batch.progress import progress_for
     from scanner.batch.rules import rules_version
@@ -166,7 +183,7 @@ def _records(args, scanner, tally) -> Iterator:
     kinds = {"finding": Finding, "document": DocumentRecord, "error": ErrorRecord}
     if "-" in args.paths:
         tally.files += 1
-        yield from scanner.scan_bytes(sys.stdin.buffer.read(), "-")
+        yield from scanners.get().scan_bytes(sys.stdin.buffer.read(), "-")
     roots = [p for p in args.paths if p != "-"]
     if not roots:
         return
@@ -177,8 +194,8 @@ def _records(args, scanner, tally) -> Iterator:
         store = Store.open(args.db)
     walker = Walker(include=args.include, exclude=args.exclude, max_size=parse_size(args.max_file_size))
     progress = None if args.no_progress else progress_for()
-    executor = _executor(args, scanner, scanner.key, id_check=store is not None)
-    batch = BatchScan(roots, executor, rules_version(scanner.options, scanner.key), store, walker,
+    executor = _executor(args, scanners, id_check=store is not None)
+    batch = BatchScan(roots, executor, rules_version(scanners.options, scanners.key), store, walker,
                       workers=args.workers, progress=progress)
     completed = False
     try:
@@ -254,19 +271,23 @@ def _summary_line(summary) -> str:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from scanner.analyze.engine import Analyzer
     from scanner.config import fingerprint_key
-    from scanner.pipeline import Scanner, Tally
+    from scanner.pipeline import Tally
 
     if args.workers < 1:
         raise UsageError("--workers takes a whole number of at least 1")
     if args.file_timeout < 1:
         raise UsageError("--file-timeout takes a number of seconds of at least 1")
     parse_size(args.max_file_size), parse_size(args.max_memory)  # usage errors before the models load
-    analyzer = Analyzer.load()
-    options = _options(args, sorted(analyzer.entities + [FACE]))
+    # The models are loaded here only to check --entities; otherwise where a file is first scanned.
+    analyzer = None
+    if args.entities:
+        from scanner.analyze.engine import Analyzer
+
+        analyzer = Analyzer.load()
+    options = _options(args, sorted(analyzer.entities + [FACE]) if analyzer else [])
     options.file_timeout_s = args.file_timeout
-    scanner = Scanner(analyzer, fingerprint_key(), options)
+    scanners = _LazyScanner(options, fingerprint_key(), analyzer)
     fmt = args.format or ("table" if (not args.out and sys.stdout.isatty()) else "jsonl")
     try:
         stream = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
@@ -275,7 +296,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     tally = Tally()
     writer = _Writer(fmt, stream, options.reveal)
     try:
-        for record in _records(args, scanner, tally):
+        for record in _records(args, scanners, tally):
             tally.add(record)
             writer.write(record)
         writer.close(tally.summary())

@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Iterator, List, Optional, Sequence, Union
 
-from scanner.analyze.engine import Analyzer, Detection
+from typing import TYPE_CHECKING
 from scanner.errors import FileTooLarge, ReadFailed, ScanError
 from scanner.extract import Box, Extracted, Limits, Page
 from scanner.extract.dispatch import extract
 from scanner.privacy import fingerprint, mask
 from scanner.records import FACE, DocumentRecord, ErrorRecord, Finding, Summary
+
+if TYPE_CHECKING:  # the analyzer (spaCy, Presidio) is imported where it is loaded, not by every user of records
+    from scanner.analyze.engine import Analyzer, Detection
 
 log = logging.getLogger(__name__)
 Record = Union[Finding, DocumentRecord, ErrorRecord]

@@ -20,7 +20,7 @@ import resource
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from scanner.batch.work import Job, Worker, _failed
 from scanner.process import start_worker
@@ -31,10 +31,20 @@ IN_FLIGHT_PER_WORKER = 2
 
 
 class InProcess:
-    """One worker, in this process (no isolation: what ``piiscan scan`` does without ``--workers``)."""
+    """One worker, in this process (no isolation: what ``piiscan scan`` does without ``--workers``).
 
-    def __init__(self, worker: Worker):
-        self.worker = worker
+    ``worker`` is a Worker, or a function that makes one: called at the first file, so a rescan
+    with nothing to scan never loads the models.
+    """
+
+    def __init__(self, worker: Union[Worker, Callable[[], Worker]]):
+        self._worker = worker
+
+    @property
+    def worker(self) -> Worker:
+        if not isinstance(self._worker, Worker):
+            self._worker = self._worker()
+        return self._worker
 
     def map(self, jobs: Iterable[Job]) -> Iterator[FileScan]:
         for job in jobs:
