@@ -6,6 +6,9 @@ import logging
 import os
 import signal
 import sys
+import threading
+from contextlib import contextmanager
+from typing import Iterator, List
 
 QUIET_LIBRARIES = ("presidio-analyzer", "presidio-anonymizer", "spacy", "extract_msg", "pypdf", "PIL")
 
@@ -29,3 +32,26 @@ def start_worker(log_level: int) -> None:
     logging.basicConfig(level=log_level, stream=sys.stderr, format="piiscan: %(levelname)s: %(message)s")
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C (SIGINT) waits until the block is done, then raises KeyboardInterrupt as usual.
+
+    For the store's transactions: an interrupt that lands inside one can leave the database
+    connection holding its write lock (SQLite then refuses the run's last update for a minute).
+    Only the main thread receives signals; elsewhere (the service's threads) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: List[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received and previous is signal.default_int_handler:
+            raise KeyboardInterrupt
+        if received and callable(previous):
+            previous(signal.SIGINT, None)

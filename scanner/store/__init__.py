@@ -19,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from scanner.errors import RunFailed
+from scanner.process import interrupts_deferred
 from scanner.store.schema import (allowlist, decisions, documents, errors, files, findings, id_checks, metadata,
                                   scan_runs)
 
@@ -124,9 +126,15 @@ class Store:
         from alembic import command
 
         config = _alembic_config()
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction; Ctrl-C waits until it is committed or rolled back."""
+        with interrupts_deferred(), self.engine.begin() as conn:
+            yield conn
 
     def schema_version(self) -> Optional[str]:
         with self.engine.connect() as conn:
@@ -137,7 +145,7 @@ class Store:
 
     # ------------------------------------------------------------------ runs
     def begin_run(self, roots: List[str], rules_version: str, workers: int) -> int:
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             return conn.execute(scan_runs.insert().values(
                 started_at=now(), status="running", roots=roots, rules_version=rules_version,
                 host=socket.gethostname(), workers=workers, files_seen=0, files_scanned=0, files_unchanged=0,
@@ -146,7 +154,7 @@ class Store:
     def finish_run(self, run_id: int, status: str, counts: Dict[str, int]) -> None:
         columns = {c.name for c in scan_runs.columns}
         values = {k: v for k, v in counts.items() if k in columns}
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(scan_runs.update().where(scan_runs.c.id == run_id)
                          .values(status=status, finished_at=now(), **values))
 
@@ -174,7 +182,7 @@ class Store:
 
     def move_file(self, file_id: int, path: str, root: str, folder: str, mtime_ns: int) -> None:
         """The same content under a new path: findings, documents and decisions follow it."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             old = conn.execute(sa.select(files.c.path).where(files.c.id == file_id)).scalar_one()
             conn.execute(files.update().where(files.c.id == file_id)
                          .values(path=path, root=root, folder=folder, mtime_ns=mtime_ns))
@@ -183,13 +191,13 @@ class Store:
 
     def touch_file(self, file_id: int, mtime_ns: int) -> None:
         """Same content, new modification time (the hash confirmed it): remember the new time."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(files.update().where(files.c.id == file_id).values(mtime_ns=mtime_ns))
 
     def forget_files(self, file_ids: Iterable[int]) -> int:
         """Files that are gone: their documents, findings and errors go with them."""
         ids = list(file_ids)
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 for table in (id_checks, findings, errors):
@@ -207,7 +215,7 @@ class Store:
                    sha256=scan.sha256, rules_version=rules_version, scanned_at=now(), run_id=run_id,
                    state="error" if whole_error and not has_documents else "ok",
                    error_code=whole_error["error"] if whole_error and not has_documents else None)
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             file_id = conn.execute(sa.select(files.c.id).where(files.c.path == scan.path)).scalar()
             if file_id is None:
                 file_id = conn.execute(files.insert().values(path=scan.path, **row)).inserted_primary_key[0]
@@ -223,12 +231,12 @@ class Store:
         rows = [dict(run_id=run_id, file_id=None, path=r["file"], member=r.get("member"), code=r["error"],
                      message=r["message"]) for r in records]
         if rows:
-            with self.engine.begin() as conn:
+            with self.transaction() as conn:
                 conn.execute(errors.insert(), rows)
 
     def prune_walk_errors(self, run_id: int) -> None:
         """After a completed run, walk errors of earlier runs are history: only this run's stay."""
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             conn.execute(errors.delete().where(errors.c.file_id.is_(None), errors.c.run_id != run_id))
 
     # ------------------------------------------------------------------ analysts' decisions

@@ -6,6 +6,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
+import random
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -301,6 +305,31 @@ def test_a_failed_save_leaves_the_previous_results(store, run_id, break_it):
     with pytest.raises(expected):
         store.save_file(run_id, scan(f"{ROOT_DIR}/new.eml", broken), RULES)
     assert [f["path"] for f in rows(store, files)] == [path]
+
+
+def test_ctrl_c_during_saves_never_leaves_the_store_locked(tmp_path):
+    """Ctrl-C lands at a random moment of a stream of saves; the run's last update goes through at once.
+
+    (An interrupt inside a transaction used to leave SQLite's write lock held: the run's end waited
+    60 s and failed with "database is locked".)"""
+    store = Store.open(str(tmp_path / "findings.db"))
+    rng = random.Random(1)
+    previous = signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+    try:
+        for trial in range(150):
+            run = store.begin_run([ROOT_DIR], RULES, 1)
+            with pytest.raises(KeyboardInterrupt):
+                signal.setitimer(signal.ITIMER_REAL, rng.uniform(0.0005, 0.03))
+                for index in range(10_000):
+                    store.save_file(run, scan(f"{ROOT_DIR}/{trial}/{index}.eml", mail_with_attachment()), RULES)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            started = time.monotonic()
+            store.finish_run(run, "interrupted", {})
+            assert time.monotonic() - started < 5
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        store.close()
 
 
 # ---------------------------------------------------------------------------------------------- privacy
