@@ -20,20 +20,22 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Iterator, List, Optional, Sequence, Union
+from typing import Iterable, Iterator, List, Optional, Sequence, Union
 
 from typing import TYPE_CHECKING
 from scanner.errors import FileTooLarge, ReadFailed, ScanError
 from scanner.extract import Box, Extracted, Limits, Page
+
 from scanner.extract.dispatch import extract
 from scanner.privacy import fingerprint, mask
 from scanner.records import FACE, DocumentRecord, ErrorRecord, Finding, Summary
 
 if TYPE_CHECKING:  # the analyzer (spaCy, Presidio) is imported where it is loaded, not by every user of records
-    from scanner.analyze.engine import Analyzer, Detection
+    from scanner.analyze.engine import Analyzer, Detection, PageAnalysis
 
 log = logging.getLogger(__name__)
 Record = Union[Finding, DocumentRecord, ErrorRecord]
+PAGES_PER_BATCH = 64
 
 
 class FileTimeout(ScanError):
@@ -113,6 +115,54 @@ def deadline(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
+class Languages:
+    """A document's languages, added up page by page (and batch by batch)."""
+
+    def __init__(self) -> None:
+        self.weights: dict = {}
+        self.seen: List[str] = []
+
+    def add(self, page: PageAnalysis, text: str) -> None:
+        if text.strip():
+            self.seen += [lang for lang in page.languages if lang not in self.seen]
+        for lang, weight in page.language_weights().items():
+            self.weights[lang] = self.weights.get(lang, 0) + weight
+
+    def main(self) -> Optional[str]:
+        return max(self.weights, key=self.weights.get) if self.weights else None
+
+
+@dataclass
+class Batch:
+    detections: List[List[Detection]]
+    languages: Languages
+
+    @property
+    def language(self) -> Optional[str]:
+        return self.languages.main()
+
+
+def batched(pages: Iterable[Page], size: int) -> Iterator[List[Page]]:
+    batch: List[Page] = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def location_for(page: Page, start: int) -> Optional[str]:
+    """The location (element, cell, key) of the structured value that holds offset ``start``."""
+    if not page.fields:
+        return None
+    index = bisect.bisect_right([f.start for f in page.fields], start) - 1
+    if index >= 0 and start < page.fields[index].end:
+        return page.fields[index].location
+    return None
+
+
 def join_member(parent: Optional[str], name: str) -> str:
     return f"{parent}/{name}" if parent else name
 
@@ -129,60 +179,83 @@ class Scanner:
 
     # ------------------------------------------------------------------
     def analyse(self, data: bytes, name: str) -> Analysed:
+        """The whole document with its detections (for redaction and the ID check: every page at once)."""
         extracted = extract(data, name, self.options.limits)
-        texts = [page.text for page in extracted.pages]
+        extracted.pages = list(extracted.pages)
+        batch = self.detect(extracted.pages)
+        return Analysed(extracted, batch.detections, batch.language, batch.languages.seen)
+
+    def detect(self, pages: Sequence[Page], languages: Optional[Languages] = None) -> "Batch":
+        """Detections of a batch of a document's pages; ``languages`` adds up the language across batches."""
+        languages = languages if languages is not None else Languages()
+        texts = [page.text for page in pages]
         wanted = self.options.text_entities
         if wanted == []:  # only faces asked for
-            return Analysed(extracted, [[] for _ in texts], None, [])
-        pages = self.analyzer.analyze_pages(texts, self.options.language, wanted, self.options.min_score)
-        if self.options.allowlist:
-            for page, text in zip(pages, texts):
-                page.detections = [d for d in page.detections if (d.entity_type, fingerprint(
-                    d.entity_type, text[d.start:d.end], self.key)) not in self.options.allowlist]
-        weights: dict = {}
-        languages: List[str] = []
-        for page, text in zip(pages, texts):
-            languages += [lang for lang in page.languages if lang not in languages and text.strip()]
-            for lang, weight in page.language_weights().items():
-                weights[lang] = weights.get(lang, 0) + weight
-        language = max(weights, key=weights.get) if weights else None
-        return Analysed(extracted, [page.detections for page in pages], language, languages)
+            return Batch([[] for _ in texts], languages)
+        analysed = self.analyzer.analyze_pages(texts, self.options.language, wanted, self.options.min_score)
+        detections = []
+        for page, result in zip(pages, analysed):
+            found = result.detections
+            if page.fields:
+                from scanner.analyze.fields import with_schema_fields  # beside the analyzer, loaded with it
+
+                found = with_schema_fields(page, found, wanted, (result.languages or [None])[0])
+            if self.options.allowlist:
+                found = [d for d in found if (d.entity_type, fingerprint(
+                    d.entity_type, page.text[d.start:d.end], self.key)) not in self.options.allowlist]
+            detections.append(found)
+            languages.add(result, page.text)
+        return Batch(detections, languages)
 
     def scan_bytes(self, data: bytes, name: str, member: Optional[str] = None, depth: int = 0) -> Iterator[Record]:
         started = time.perf_counter()
         own_name = PurePath(member).name if member else name
+        count = 0
+        numbers: set = set()
+        ocr = False
+        languages = Languages()
+        extracted: Optional[Extracted] = None
+        failure: Optional[ErrorRecord] = None
         try:
-            analysed = self.analyse(data, own_name)
+            extracted = extract(data, own_name, self.options.limits)
+            # Pages are analysed a batch at a time: a large export is never held in memory as a whole.
+            for pages in batched(extracted.pages, PAGES_PER_BATCH):
+                batch = self.detect(pages, languages)
+                for page, detections in zip(pages, batch.detections):
+                    for det in detections:
+                        count += 1
+                        yield self.finding(name, member, page, det)
+                    if self.options.faces and page.render is not None:
+                        for finding in self.faces(name, member, page):
+                            count += 1
+                            yield finding
+                    if page.number is not None:
+                        numbers.add(page.number)
+                    ocr = ocr or page.source == "ocr"
+        except FileTimeout:
+            raise  # the whole file gives one error record (scan_data)
         except ScanError as exc:
-            yield ErrorRecord(file=name, member=member, error=exc.code, message=exc.message)
-            return
+            failure = ErrorRecord(file=name, member=member, error=exc.code, message=exc.message)
         except MemoryError:
-            yield ErrorRecord(file=name, member=member, error="out_of_memory",
-                              message="the document needs more memory than this process may use")
-            return
+            failure = ErrorRecord(file=name, member=member, error="out_of_memory",
+                                  message="the document needs more memory than this process may use")
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a run
             log.error("internal error on a document (%s)", type(exc).__name__)
-            yield ErrorRecord(file=name, member=member, error="internal_error",
-                              message=f"the scanner failed on this document ({type(exc).__name__}); please report it")
+            failure = ErrorRecord(file=name, member=member, error="internal_error",
+                                  message=f"the scanner failed on this document ({type(exc).__name__}); please report it")
+        if failure and not count:
+            yield failure
             return
-        count = 0
-        extracted = analysed.extracted
-        for page, detections in zip(extracted.pages, analysed.detections):
-            for det in detections:
-                count += 1
-                yield self.finding(name, member, page, det)
-            if self.options.faces and page.render is not None:
-                for finding in self.faces(name, member, page):
-                    count += 1
-                    yield finding
-        numbered = [p for p in extracted.pages if p.number is not None]
-        log.info("document scanned: %d pages, %d findings", len(numbered), count)
+        log.info("document scanned: %d pages, %d findings", len(numbers), count)
+        # A streamed document that breaks half-way keeps what was found before the break, then says so.
         yield DocumentRecord(
-            file=name, member=member, pages=len({p.number for p in numbered}), language=analysed.language,
-            languages=analysed.languages, ocr=any(p.source == "ocr" for p in extracted.pages),
-            findings=count, sha256=hashlib.sha256(data).hexdigest(),
+            file=name, member=member, pages=len(numbers), language=languages.main(),
+            languages=languages.seen, ocr=ocr, findings=count, sha256=hashlib.sha256(data).hexdigest(),
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
+        if failure:
+            yield failure
+            return
         for entry, code, message in extracted.extra.get("errors", []):
             yield ErrorRecord(file=name, member=join_member(member, entry), error=code, message=message)
         for item in extracted.members:
@@ -199,7 +272,7 @@ class Scanner:
         return Finding(
             file=name, member=member, page=page.number, part=page.label, entity_type=det.entity_type,
             score=det.score, start=det.start, end=det.end, bbox=list(box) if box else None,
-            page_size=list(page.size) if page.size else None,
+            page_size=list(page.size) if page.size else None, location=location_for(page, det.start),
             source=page.source, recognizer=det.recognizer, language=det.language,
             text_masked=mask(det.entity_type, value), fingerprint=fingerprint(det.entity_type, value, self.key),
             text=value if self.options.reveal else None,

@@ -23,6 +23,9 @@ class Finding(BaseModel):
     end: int
     bbox: Optional[list[int]] = None
     page_size: Optional[list[int]] = None
+    # Structured documents: the element, cell or key that holds the value
+    # ("/Invoice/cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", "Debtors!C5", "$[3].iban").
+    location: Optional[str] = None
     source: Source = "text"
     recognizer: str
     language: Optional[str] = None

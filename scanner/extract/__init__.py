@@ -10,7 +10,7 @@ reported with ``member``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Iterable, List, Optional, Tuple
 
 Box = Tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the page image
 
@@ -25,6 +25,18 @@ class Word:
 
 
 @dataclass
+class Field:
+    """A value of a structured document (an XML element or attribute, a spreadsheet cell, a JSON value):
+    where it sits in the page text, where it sits in the document, and what the document's schema says
+    it is (an e-invoice's ``PayeeFinancialAccount/ID`` is an IBAN), when it says so."""
+
+    start: int
+    end: int
+    location: str  # "/Invoice/cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", "Debtors!C5", "$[3].iban"
+    entity: Optional[str] = None
+
+
+@dataclass
 class Page:
     text: str
     number: Optional[int] = 1
@@ -35,6 +47,8 @@ class Page:
     # the image: a 500-page PDF must not hold 500 rendered pages in memory.
     render: Optional[Callable[[], Any]] = None
     label: Optional[str] = None  # what part of the document this is: "body", "metadata", "header", ...
+    # Structured documents: the values in ``text`` (sorted by start), each with its location.
+    fields: List[Field] = field(default_factory=list)
 
 
 @dataclass
@@ -49,7 +63,9 @@ class Member:
 class Extracted:
     """A document as the analyzer sees it; ``kind`` says which writer can redact it."""
 
-    pages: List[Page]
+    # A list, or for large structured exports (JSON lines, spreadsheets) an iterable that yields the
+    # pages as they are read: the pipeline analyses them a batch at a time, in bounded memory.
+    pages: Iterable[Page]
     kind: str
     encoding: Optional[str] = None
     extra: dict = field(default_factory=dict)

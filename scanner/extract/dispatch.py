@@ -19,12 +19,13 @@ from scanner.extract.text import HTML_SUFFIXES, PLAIN_SUFFIXES, extract_text
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _EMAIL_HEADERS = (b"received:", b"from:", b"return-path:", b"mime-version:", b"message-id:", b"date:",
                   b"delivered-to:", b"x-", b"to:", b"subject:")
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MSG_STREAM = "__substg1.0_".encode("utf-16-le")
 
 
 def kind_of(data: bytes, name: str) -> str:
-    """The format family: pdf, image, docx, xlsx, odt, zip, tar, msg, eml, text."""
+    """The format family: pdf, image, docx, xlsx, ods, odt, zip, tar, msg, eml, xml, json, text."""
     head = data[:16]
     suffix = PurePath(name).suffix.lower()
     if data[:1024].lstrip().startswith(b"%PDF") or head.startswith(b"%PDF"):
@@ -38,6 +39,11 @@ def kind_of(data: bytes, name: str) -> str:
     if head.startswith(_OLE):
         # Outlook messages are OLE files with "__substg1.0_" streams (names in UTF-16).
         return "msg" if suffix == ".msg" or _MSG_STREAM in data[: 1 << 20] else "ole"
+    start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if suffix not in HTML_SUFFIXES and (start.startswith(b"<?xml") or (suffix == ".xml" and start.startswith(b"<"))):
+        return "xml"
+    if suffix in JSON_SUFFIXES and start[:1] in (b"{", b"["):
+        return "json"
     # A message saved as .txt stays text (offsets refer to the file as written).
     if suffix == ".eml" or (suffix in ("", ".mbox") and _looks_like_email(data)):
         return "eml"
@@ -60,8 +66,12 @@ def _zip_kind(data: bytes) -> str:
                 return "docx"
             if "xl/workbook.xml" in names:
                 return "xlsx"
-            if "mimetype" in names and archive.read("mimetype")[:80].startswith(b"application/vnd.oasis.opendocument"):
-                return "odt"
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:80]
+                if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                    return "ods"
+                if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+                    return "odt"
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
         pass  # the archive extractor says what is wrong with it
     return "zip"
@@ -74,9 +84,15 @@ def _extractor(kind: str) -> Callable[[bytes, str, Limits], Extracted]:
     if kind == "image":
         from scanner.extract.image import extract_image
         return extract_image
-    if kind in ("docx", "xlsx", "odt"):
+    if kind in ("docx", "odt"):
         from scanner.extract import office
         return getattr(office, f"extract_{kind}")
+    if kind in ("xlsx", "ods", "json"):
+        from scanner.extract import tabular
+        return getattr(tabular, f"extract_{kind}")
+    if kind == "xml":
+        from scanner.extract.xml import extract_xml
+        return extract_xml
     if kind in ("zip", "tar"):
         from scanner.extract import archive
         return getattr(archive, f"extract_{kind}")

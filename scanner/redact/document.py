@@ -41,6 +41,13 @@ def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth:
         for det in dets:
             counts[det.entity_type] = counts.get(det.entity_type, 0) + 1
     kind = extracted.kind
+
+    def redact_member(filename: str, content: bytes):
+        try:
+            return redact_bytes(scanner, content, filename, operator, depth + 1)[0]
+        except ScanError:
+            return None  # a part we cannot redact is dropped, never passed on as it was
+
     if kind == "html":
         source = redact_text(extracted.extra["raw"], map_to_source(extracted.extra["pieces"], detections[0]),
                              operator, scanner.key)
@@ -61,13 +68,15 @@ def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth:
     elif kind == "eml":
         from scanner.redact.email import redact_eml
 
-        def redact_member(filename: str, content: bytes):
-            try:
-                return redact_bytes(scanner, content, filename, operator, depth + 1)[0]
-            except ScanError:
-                return None  # a part we cannot redact is dropped, never passed on as it was
-
         output = redact_eml(data, extracted, detections, operator, scanner.key, redact_member)
+    elif kind == "xml":
+        from scanner.redact.xml import redact_xml
+
+        output = redact_xml(data, extracted, detections, operator, scanner.key, redact_member)
+    elif kind in ("xlsx", "ods", "json"):
+        from scanner.redact.tabular import redact_tabular
+
+        output = redact_tabular(data, extracted, detections, operator, scanner.key)
     else:
         raise RedactionRefused(f"redaction of {kind} files is not supported yet")
     values = {(d.entity_type, page.text[d.start:d.end])

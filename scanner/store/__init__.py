@@ -256,7 +256,7 @@ class Store:
 _KNOWN = (files.c.id, files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256, files.c.rules_version,
           files.c.state, files.c.error_code)
 _FINDING_COLUMNS = ("page", "part", "entity_type", "score", "start", "end", "bbox", "page_size", "source",
-                    "recognizer", "language", "text_masked", "fingerprint")
+                    "recognizer", "language", "location", "text_masked", "fingerprint")
 
 
 def _insert_records(conn: Connection, run_id: int, file_id: int, scan: FileScan) -> None:

@@ -94,6 +94,7 @@ findings = Table(
     Column("source", String(16), nullable=False),
     Column("recognizer", String(64), nullable=False),
     Column("language", String(8)),
+    Column("location", Text),  # structured documents: element, cell or key (0003)
     Column("text_masked", Text, nullable=False),
     Column("fingerprint", String(96), nullable=False, index=True),
 )

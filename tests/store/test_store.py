@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+import scanner.store as store_module
 from scanner.store import FileScan, Store, head_revision, decisions, documents, errors, files, findings, id_checks, metadata, scan_runs
 from tests.conftest import SAMPLES, truth_items
 
@@ -75,23 +76,27 @@ def run_id(store):
 
 # ---------------------------------------------------------------------------------------------- opening
 def test_schema_is_created(store, db_url):
-    assert store.schema_version() == head_revision() == "0002"
+    assert store.schema_version() == head_revision() == "0003"
     tables = set(sa.inspect(store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} <= tables
     assert store.counts() == {"documents": 0, "findings": 0, "errors": 0}
     assert store.engine.dialect.name == ("sqlite" if "sqlite" in db_url or "://" not in db_url else "postgresql")
 
 
-def test_an_older_store_is_migrated_with_its_data(db_url):
+def test_an_older_store_is_migrated_with_its_data(db_url, monkeypatch):
     old = Store.open(db_url, migrate=False)
-    old.upgrade("0001")  # the schema of the first release: no review tables
+    old.upgrade("0001")  # the schema of the first release: no review tables, no finding locations
     assert "users" not in sa.inspect(old.engine).get_table_names()
+    monkeypatch.setattr(store_module, "_FINDING_COLUMNS", tuple(c for c in store_module._FINDING_COLUMNS
+                                                                 if c != "location"))  # that release's writer
     old.save_file(old.begin_run([ROOT_DIR], RULES, workers=1), scan(f"{ROOT_DIR}/a.txt", [finding(1), document(1)]),
                   RULES)
     old.close()
+    monkeypatch.undo()
     store = Store.open(db_url)
     try:
         assert store.schema_version() == head_revision()
+        assert "location" in {c["name"] for c in sa.inspect(store.engine).get_columns("findings")}
         assert {"users", "sessions", "audit_log", "allowlist"} <= set(sa.inspect(store.engine).get_table_names())
         assert store.counts() == {"documents": 1, "findings": 1, "errors": 0}
     finally:
