@@ -21,7 +21,7 @@ from scanner.records import FACE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RUN_FAILED = 0, 1, 2, 3
 CSV_COLUMNS = ["kind", "file", "member", "page", "entity_type", "score", "start", "end", "source",
-               "recognizer", "language", "text_masked", "fingerprint", "error", "message"]
+               "recognizer", "language", "location", "text_masked", "fingerprint", "error", "message"]
 log = logging.getLogger("piiscan")
 
 

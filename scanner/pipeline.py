@@ -154,13 +154,16 @@ def batched(pages: Iterable[Page], size: int) -> Iterator[List[Page]]:
 
 
 def location_for(page: Page, start: int) -> Optional[str]:
-    """The location (element, cell, key) of the structured value that holds offset ``start``."""
+    """The location (element, cell, key) of the structured value that holds offset ``start``: the
+    innermost one where fields nest (an address and its street, postcode and town elements)."""
     if not page.fields:
         return None
     index = bisect.bisect_right([f.start for f in page.fields], start) - 1
-    if index >= 0 and start < page.fields[index].end:
-        return page.fields[index].location
-    return None
+    best = None
+    for f in page.fields[max(0, index - 8):index + 1]:
+        if f.start <= start < f.end and (best is None or f.end - f.start <= best.end - best.start):
+            best = f
+    return best.location if best else None
 
 
 def join_member(parent: Optional[str], name: str) -> str:
@@ -210,52 +213,45 @@ class Scanner:
     def scan_bytes(self, data: bytes, name: str, member: Optional[str] = None, depth: int = 0) -> Iterator[Record]:
         started = time.perf_counter()
         own_name = PurePath(member).name if member else name
-        count = 0
+        found: List[Finding] = []
         numbers: set = set()
         ocr = False
         languages = Languages()
-        extracted: Optional[Extracted] = None
-        failure: Optional[ErrorRecord] = None
         try:
             extracted = extract(data, own_name, self.options.limits)
             # Pages are analysed a batch at a time: a large export is never held in memory as a whole.
             for pages in batched(extracted.pages, PAGES_PER_BATCH):
                 batch = self.detect(pages, languages)
                 for page, detections in zip(pages, batch.detections):
-                    for det in detections:
-                        count += 1
-                        yield self.finding(name, member, page, det)
+                    found += [self.finding(name, member, page, det) for det in detections]
                     if self.options.faces and page.render is not None:
-                        for finding in self.faces(name, member, page):
-                            count += 1
-                            yield finding
+                        found += self.faces(name, member, page)
                     if page.number is not None:
                         numbers.add(page.number)
                     ocr = ocr or page.source == "ocr"
         except FileTimeout:
             raise  # the whole file gives one error record (scan_data)
         except ScanError as exc:
-            failure = ErrorRecord(file=name, member=member, error=exc.code, message=exc.message)
+            # A document is reported whole or not at all: a failure half-way gives its error only, and
+            # the batch scanner tries the file again on the next run when the failure may be transient.
+            yield ErrorRecord(file=name, member=member, error=exc.code, message=exc.message)
+            return
         except MemoryError:
-            failure = ErrorRecord(file=name, member=member, error="out_of_memory",
-                                  message="the document needs more memory than this process may use")
+            yield ErrorRecord(file=name, member=member, error="out_of_memory",
+                              message="the document needs more memory than this process may use")
+            return
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a run
             log.error("internal error on a document (%s)", type(exc).__name__)
-            failure = ErrorRecord(file=name, member=member, error="internal_error",
-                                  message=f"the scanner failed on this document ({type(exc).__name__}); please report it")
-        if failure and not count:
-            yield failure
+            yield ErrorRecord(file=name, member=member, error="internal_error",
+                              message=f"the scanner failed on this document ({type(exc).__name__}); please report it")
             return
-        log.info("document scanned: %d pages, %d findings", len(numbers), count)
-        # A streamed document that breaks half-way keeps what was found before the break, then says so.
+        yield from found
+        log.info("document scanned: %d pages, %d findings", len(numbers), len(found))
         yield DocumentRecord(
             file=name, member=member, pages=len(numbers), language=languages.main(),
-            languages=languages.seen, ocr=ocr, findings=count, sha256=hashlib.sha256(data).hexdigest(),
+            languages=languages.seen, ocr=ocr, findings=len(found), sha256=hashlib.sha256(data).hexdigest(),
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
-        if failure:
-            yield failure
-            return
         for entry, code, message in extracted.extra.get("errors", []):
             yield ErrorRecord(file=name, member=join_member(member, entry), error=code, message=message)
         for item in extracted.members:

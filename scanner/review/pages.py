@@ -172,7 +172,8 @@ def document_detail(store: Store, doc_id: int) -> Optional[dict]:
         doc["findings"] = [r._asdict() for r in conn.execute(
             sa.select(findings.c.id, findings.c.page, findings.c.part, findings.c.entity_type, findings.c.score,
                       findings.c.start, findings.c.end, findings.c.bbox, findings.c.page_size, findings.c.source,
-                      findings.c.text_masked, findings.c.fingerprint, latest.c.decision, latest.c.actor)
+                      findings.c.location, findings.c.text_masked, findings.c.fingerprint, latest.c.decision,
+                      latest.c.actor)
             .select_from(base).where(findings.c.document_id == doc_id)
             .order_by(findings.c.page.is_(None), findings.c.page, findings.c.part, findings.c.start,
                       findings.c.id))]
