@@ -2,7 +2,7 @@
 
 The data flow of one run::
 
-    walk (folder by folder)  ->  incremental decision  ->  executor  ->  store (one transaction per file)
+    walk (folder by folder)  ->  incremental decision  ->  executor  ->  store (a transaction per group of files)
                                   unchanged / moved / new / changed   (in process, process pool, Dask)
 
 Incremental: a file whose size and modification time are those stored, with
@@ -13,9 +13,12 @@ without a rescan. Stored files that are gone from disk are forgotten once the
 walk is complete. A different rules version (code, models, options, key)
 rescans everything.
 
-Resumable: results are stored file by file, each in one transaction, so a run
-killed at any moment (``kill -9``, power loss) leaves whole files only; the
-next run skips those (they are unchanged) and scans the rest.
+Resumable: results are stored a group of files at a time (up to SAVE_GROUP
+files or SAVE_EVERY_S seconds of results), each group in one transaction, so
+a run killed at any moment (``kill -9``, power loss) leaves whole files only;
+the next run skips those (they are unchanged) and scans the rest, including
+the files of the group that was not committed. Ctrl-C stores the results
+already received before stopping.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Deque, Dict, Iterator, List, Optional, Set, Tuple
@@ -32,6 +36,8 @@ from scanner.batch.work import VANISHED, Job
 from scanner.store import TRANSIENT_ERRORS, FileScan, Known, Store
 
 log = logging.getLogger(__name__)
+SAVE_GROUP = 32      # files per store transaction: fewer commits, a small coordinator (measured: 1.6 -> 0.5 ms/file)
+SAVE_EVERY_S = 1.0   # ... and never results older than this waiting for the store
 
 
 @dataclass
@@ -75,11 +81,15 @@ class BatchScan:
         self._visited: Set[str] = set()
         self._walk_complete = False
         self._allowed: Set[Tuple[str, str]] = set()   # (entity type, fingerprint) dismissed in the review UI
+        self._unsaved: List[FileScan] = []   # results not in the store yet: saved SAVE_GROUP at a time
+        self._unsaved_since = 0.0
+        self._stored_before = False          # a first scan into an empty store has no moved files to look for
 
     # ------------------------------------------------------------------ the run
     def records(self) -> Iterator[dict]:
         if self.store:
             self._allowed = self.store.allowlisted()
+            self._stored_before = self.store.has_files()
             self.run_id = self.store.begin_run([os.path.abspath(r) for r in self.roots], self.rules, self.workers)
         status = "failed"
         try:
@@ -87,6 +97,7 @@ class BatchScan:
                 yield from self._drain()
                 yield from self._result(scan)
             yield from self._drain()
+            self._save()
             if self._walk_complete and self.store:
                 self._forget_gone()
             status = "completed"
@@ -95,6 +106,8 @@ class BatchScan:
             raise
         finally:
             self.progress.close()
+            if status == "interrupted":
+                self._save_on_the_way_out()
             if self.store and self.run_id is not None:
                 counts = {k: v for k, v in vars(self.counts).items() if k != "by_type"}
                 try:
@@ -103,6 +116,20 @@ class BatchScan:
                         self.store.prune_walk_errors(self.run_id)
                 except Exception as exc:  # noqa: BLE001 - the run's own error is the one to report
                     log.error("could not record the end of the run in the store (%s)", type(exc).__name__)
+
+    def _save(self) -> None:
+        """The results waiting for the store, in one transaction."""
+        if self._unsaved:
+            self.store.save_files(self.run_id, self._unsaved, self.rules)
+            self._unsaved = []
+
+    def _save_on_the_way_out(self) -> None:
+        """Interrupted: the complete results already received are kept (the next run skips them)."""
+        try:
+            self._save()
+        except Exception as exc:  # noqa: BLE001 - not stored means scanned again next run: nothing is lost
+            log.warning("could not store the last results before stopping (%s); the next run scans those "
+                        "files again", type(exc).__name__)
 
     def _drain(self) -> Iterator[dict]:
         while self._aside:
@@ -116,7 +143,11 @@ class BatchScan:
         if self._allowed:
             scan.records = _without_allowed(scan.records, self._allowed)
         if self.store:
-            self.store.save_file(self.run_id, scan, self.rules)
+            if not self._unsaved:
+                self._unsaved_since = time.monotonic()
+            self._unsaved.append(scan)
+            if len(self._unsaved) >= SAVE_GROUP or time.monotonic() - self._unsaved_since > SAVE_EVERY_S:
+                self._save()
         counts = self.counts
         counts.files_scanned += 1
         for record in scan.records:
@@ -160,7 +191,7 @@ class BatchScan:
         if self.store is None:
             return True
         if known is None:
-            return not self._moved_here(job)
+            return not (self._stored_before and self._moved_here(job))
         if known.rules_version != self.rules or (known.state == "error" and known.error_code in TRANSIENT_ERRORS):
             return True
         if known.size != job.size:

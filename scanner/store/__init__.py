@@ -22,7 +22,7 @@ import socket
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -175,6 +175,10 @@ class Store:
             # SQLite's LIKE ignores case: paths are compared exactly here, as on PostgreSQL.
             return [folder for folder in conn.execute(query).scalars() if folder == base or folder.startswith(prefix)]
 
+    def has_files(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(files.c.id).limit(1)).first() is not None
+
     def same_size(self, size: int) -> List[Known]:
         """Stored files of this size: the candidates when a new path may be a moved file."""
         with self.engine.connect() as conn:
@@ -209,22 +213,37 @@ class Store:
     # ------------------------------------------------------------------ results
     def save_file(self, run_id: int, scan: FileScan, rules_version: str) -> None:
         """Replace everything stored about ``scan.path`` with this scan's results, in one transaction."""
-        whole_error = next((r for r in scan.records if r["kind"] == "error" and not r.get("member")), None)
-        has_documents = any(r["kind"] == "document" for r in scan.records)
-        row = dict(root=scan.root, folder=str(Path(scan.path).parent), size=scan.size, mtime_ns=scan.mtime_ns,
-                   sha256=scan.sha256, rules_version=rules_version, scanned_at=now(), run_id=run_id,
-                   state="error" if whole_error and not has_documents else "ok",
-                   error_code=whole_error["error"] if whole_error and not has_documents else None)
+        self.save_files(run_id, [scan], rules_version)
+
+    def save_files(self, run_id: int, scans: Sequence[FileScan], rules_version: str) -> None:
+        """Several files' results in one transaction (the batch scanner groups them: fewer commits).
+
+        All or nothing: a run killed in the middle stores every file of the group or none of them,
+        and the files not stored are scanned again by the next run.
+        """
+        if not scans:
+            return
         with self.transaction() as conn:
-            file_id = conn.execute(sa.select(files.c.id).where(files.c.path == scan.path)).scalar()
-            if file_id is None:
-                file_id = conn.execute(files.insert().values(path=scan.path, **row)).inserted_primary_key[0]
-            else:
-                for table in (id_checks, findings, errors):
-                    conn.execute(table.delete().where(table.c.file_id == file_id))
-                conn.execute(documents.delete().where(documents.c.file_id == file_id))
-                conn.execute(files.update().where(files.c.id == file_id).values(**row))
-            _insert_records(conn, run_id, file_id, scan)
+            paths = [scan.path for scan in scans]
+            existing = dict(conn.execute(sa.select(files.c.path, files.c.id).where(files.c.path.in_(paths))).all())
+            if existing:
+                old = list(existing.values())
+                for table in (id_checks, findings, errors, documents):
+                    conn.execute(table.delete().where(table.c.file_id.in_(old)))
+            new = [scan for scan in scans if scan.path not in existing]
+            updated = set(existing)
+            if new:
+                ids = conn.execute(files.insert().returning(files.c.id, sort_by_parameter_order=True),
+                                   [dict(path=scan.path, **_file_row(run_id, scan, rules_version)) for scan in new])
+                existing.update(zip((scan.path for scan in new), ids.scalars().all()))
+            records = _Rows(run_id)
+            for scan in scans:
+                file_id = existing[scan.path]
+                if scan.path in updated:
+                    conn.execute(files.update().where(files.c.id == file_id)
+                                 .values(**_file_row(run_id, scan, rules_version)))
+                records.add(file_id, scan)
+            records.insert(conn)
 
     def record_errors(self, run_id: int, records: Iterable[dict]) -> None:
         """Errors that belong to no file (a missing root, an unreadable folder)."""
@@ -259,35 +278,61 @@ _FINDING_COLUMNS = ("page", "part", "entity_type", "score", "start", "end", "bbo
                     "recognizer", "language", "location", "text_masked", "fingerprint")
 
 
-def _insert_records(conn: Connection, run_id: int, file_id: int, scan: FileScan) -> None:
-    """Documents, then their findings (a document's findings come before it in the record stream)."""
-    pending: Dict[Optional[str], List[dict]] = {}
-    error_rows = []
-    for record in scan.records:
-        kind = record["kind"]
-        if kind == "finding":
-            pending.setdefault(record.get("member"), []).append(record)
-        elif kind == "error":
-            error_rows.append(dict(file_id=file_id, run_id=run_id, path=scan.path, member=record.get("member"),
-                                   code=record["error"], message=record["message"]))
-        elif kind == "document":
-            member = record.get("member")
-            doc_id = conn.execute(documents.insert().values(
-                file_id=file_id, member=member, pages=record["pages"], language=record.get("language"),
-                languages=record.get("languages") or [], ocr=bool(record.get("ocr")), findings=record["findings"],
-                sha256=record["sha256"], duration_ms=record["duration_ms"])).inserted_primary_key[0]
-            rows = [dict(document_id=doc_id, file_id=file_id, **{c: f.get(c) for c in _FINDING_COLUMNS})
-                    for f in pending.pop(member, [])]
-            if rows:
-                conn.execute(findings.insert(), rows)
-            verdict = scan.id_checks.get(member or "")
-            if verdict:
-                conn.execute(id_checks.insert().values(
-                    document_id=doc_id, file_id=file_id, compliant=bool(verdict["compliant"]),
-                    document_type=verdict.get("document_type"), side=verdict.get("side"),
-                    checks=verdict.get("checks", []), reasons=verdict.get("reasons", [])))
-    if error_rows:
-        conn.execute(errors.insert(), error_rows)
+def _file_row(run_id: int, scan: FileScan, rules_version: str) -> dict:
+    whole_error = next((r for r in scan.records if r["kind"] == "error" and not r.get("member")), None)
+    failed = whole_error is not None and not any(r["kind"] == "document" for r in scan.records)
+    return dict(root=scan.root, folder=str(Path(scan.path).parent), size=scan.size, mtime_ns=scan.mtime_ns,
+                sha256=scan.sha256, rules_version=rules_version, scanned_at=now(), run_id=run_id,
+                state="error" if failed else "ok", error_code=whole_error["error"] if failed else None)
+
+
+class _Rows:
+    """The documents, findings, ID-check verdicts and errors of a group of files, inserted with one
+    statement per table (documents with RETURNING, so their findings know their ids)."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.documents: List[dict] = []
+        self.findings: List[Tuple[int, dict]] = []   # (index of their document, row)
+        self.verdicts: List[Tuple[int, dict]] = []
+        self.errors: List[dict] = []
+
+    def add(self, file_id: int, scan: FileScan) -> None:
+        # A document's findings come before it in the record stream.
+        pending: Dict[Optional[str], List[dict]] = {}
+        for record in scan.records:
+            kind = record["kind"]
+            if kind == "finding":
+                pending.setdefault(record.get("member"), []).append(record)
+            elif kind == "error":
+                self.errors.append(dict(file_id=file_id, run_id=self.run_id, path=scan.path,
+                                        member=record.get("member"), code=record["error"], message=record["message"]))
+            elif kind == "document":
+                member = record.get("member")
+                index = len(self.documents)
+                self.documents.append(dict(
+                    file_id=file_id, member=member, pages=record["pages"], language=record.get("language"),
+                    languages=record.get("languages") or [], ocr=bool(record.get("ocr")),
+                    findings=record["findings"], sha256=record["sha256"], duration_ms=record["duration_ms"]))
+                self.findings += [(index, dict(file_id=file_id, **{c: f.get(c) for c in _FINDING_COLUMNS}))
+                                  for f in pending.pop(member, [])]
+                verdict = scan.id_checks.get(member or "")
+                if verdict:
+                    self.verdicts.append((index, dict(
+                        file_id=file_id, compliant=bool(verdict["compliant"]),
+                        document_type=verdict.get("document_type"), side=verdict.get("side"),
+                        checks=verdict.get("checks", []), reasons=verdict.get("reasons", []))))
+
+    def insert(self, conn: Connection) -> None:
+        if self.documents:
+            ids = conn.execute(documents.insert().returning(documents.c.id, sort_by_parameter_order=True),
+                               self.documents).scalars().all()
+            if self.findings:
+                conn.execute(findings.insert(), [dict(row, document_id=ids[i]) for i, row in self.findings])
+            if self.verdicts:
+                conn.execute(id_checks.insert(), [dict(row, document_id=ids[i]) for i, row in self.verdicts])
+        if self.errors:
+            conn.execute(errors.insert(), self.errors)
 
 
 def _alembic_config():

@@ -18,15 +18,18 @@ from tests.conftest import PIISCAN, SAMPLES
 
 SOURCES = (sorted((SAMPLES / "text").glob("*.txt"))[:14] + sorted((SAMPLES / "email").glob("*.eml"))
            + sorted((SAMPLES / "office").glob("*.docx")))
+COPIES = 2
+FILES = COPIES * len(SOURCES)
 
 
 @pytest.fixture(scope="module")
 def big_share(tmp_path_factory):
     root = tmp_path_factory.mktemp("resume") / "share"
-    for index, source in enumerate(SOURCES):
-        folder = root / f"d{index % 3}"
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, folder / source.name)
+    for copy in range(COPIES):  # enough files that results reach the store in several groups
+        for index, source in enumerate(SOURCES):
+            folder = root / f"c{copy}" / f"d{index % 3}"
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, folder / source.name)
     return root
 
 
@@ -41,7 +44,7 @@ def reference(big_share, tmp_path_factory, scanner):
     list(BatchScan([str(big_share)], InProcess(Worker(scanner, id_check=False)), "ref", store).records())
     rows, documents = stored(store), store.counts()["documents"]
     store.close()
-    assert len(rows) > 100 and documents > len(SOURCES)  # e-mail attachments are documents too
+    assert len(rows) > 100 and documents > FILES  # e-mail attachments are documents too
     return rows, documents
 
 
@@ -63,8 +66,8 @@ def scan(share, url, workers: int, env) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("db_url,after_files,workers", [("sqlite", 0, 1), ("sqlite", 3, 1), ("postgresql", 9, 2)],
-                         ids=["sqlite-during-start", "sqlite-early", "postgresql-late-2-workers"], indirect=["db_url"])
+@pytest.mark.parametrize("db_url,after_files,workers", [("sqlite", 0, 1), ("sqlite", 3, 1), ("postgresql", 3, 2)],
+                         ids=["sqlite-during-start", "sqlite-early", "postgresql-2-workers"], indirect=["db_url"])
 def test_kill_9_then_resume_gives_the_uninterrupted_store(big_share, reference, db_url, env, after_files, workers):
     env = {**env, "PIISCAN_FINGERPRINT_KEY": "test-key"}
     Store.open(db_url).close()  # the schema exists before the run, so the test can watch it fill
@@ -83,7 +86,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_store(big_share, reference, 
     process.send_signal(signal.SIGKILL)
     process.wait()
     killed_at = stored_files(db_url)
-    assert killed_at < len(SOURCES)
+    assert killed_at < FILES
     # Orphaned pool workers notice their parent is gone and exit.
     gone, alive = psutil.wait_procs(children, timeout=30)
     assert not alive
@@ -96,6 +99,6 @@ def test_kill_9_then_resume_gives_the_uninterrupted_store(big_share, reference, 
         assert (stored(store), store.counts()["documents"]) == reference
         with store.engine.connect() as conn:
             last = conn.execute(sa.text("SELECT files_scanned, files_unchanged FROM scan_runs ORDER BY id DESC")).first()
-        assert tuple(last) == (len(SOURCES) - killed_at, killed_at)  # the rerun continued, it did not start over
+        assert tuple(last) == (FILES - killed_at, killed_at)  # the rerun continued, it did not start over
     finally:
         store.close()
