@@ -153,17 +153,19 @@ def batched(pages: Iterable[Page], size: int) -> Iterator[List[Page]]:
         yield batch
 
 
-def location_for(page: Page, start: int) -> Optional[str]:
-    """The location (element, cell, key) of the structured value that holds offset ``start``: the
-    innermost one where fields nest (an address and its street, postcode and town elements)."""
+def location_for(page: Page, start: int, entity: Optional[str] = None) -> Optional[str]:
+    """The location (element, cell, key) of the structured value that holds offset ``start``.
+
+    Where fields nest (an address and its street, postcode and town elements), the field of the
+    finding's own type wins (the address), then the innermost one.
+    """
     if not page.fields:
         return None
     index = bisect.bisect_right([f.start for f in page.fields], start) - 1
-    best = None
-    for f in page.fields[max(0, index - 8):index + 1]:
-        if f.start <= start < f.end and (best is None or f.end - f.start <= best.end - best.start):
-            best = f
-    return best.location if best else None
+    holding = [f for f in page.fields[max(0, index - 8):index + 1] if f.start <= start < f.end]
+    if not holding:
+        return None
+    return min(holding, key=lambda f: (f.entity != entity, f.end - f.start)).location
 
 
 def join_member(parent: Optional[str], name: str) -> str:
@@ -268,7 +270,7 @@ class Scanner:
         return Finding(
             file=name, member=member, page=page.number, part=page.label, entity_type=det.entity_type,
             score=det.score, start=det.start, end=det.end, bbox=list(box) if box else None,
-            page_size=list(page.size) if page.size else None, location=location_for(page, det.start),
+            page_size=list(page.size) if page.size else None, location=location_for(page, det.start, det.entity_type),
             source=page.source, recognizer=det.recognizer, language=det.language,
             text_masked=mask(det.entity_type, value), fingerprint=fingerprint(det.entity_type, value, self.key),
             text=value if self.options.reveal else None,

@@ -11,15 +11,18 @@ type; here the fields complete what the recognizers found:
   the type's checksum where it has one (a mistyped IBAN in an invoice is not
   reported as an IBAN);
 - a detection of another type inside such a field gives way to it (a
-  ten-digit enterprise number is not a phone number).
+  ten-digit enterprise number is not a phone number);
+- a detection of the field's type that covers only part of it is widened to
+  the whole value (the recognizer saw "Po box 878" of an address element).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Dict, List, Optional, Sequence
 
 from stdnum import bic, iban
-from stdnum.be import vat
+from stdnum.be import bis, nn, vat
 
 from scanner.analyze.engine import Detection
 from scanner.extract import Field, Page
@@ -27,10 +30,13 @@ from scanner.extract import Field, Page
 SCHEMA_SCORE = 0.9
 RECOGNIZER = "SchemaField"
 
-_VALID: Dict[str, Callable[[str], bool]] = {
+_VALID: Dict[str, Optional[Callable[[str], bool]]] = {
     "IBAN_CODE": iban.is_valid,
     "BIC_CODE": bic.is_valid,
     "BE_ENTERPRISE_NUMBER": vat.is_valid,
+    # a national register number, or a BIS number (its month + 20 or + 40), as the recognizer takes them
+    "BE_NATIONAL_NUMBER": lambda value: nn.is_valid(value) or bis.is_valid(value),
+    "PHONE_NUMBER": None,  # no checksum: the header's word for it (and the value's shape, tabular.py)
 }
 
 
@@ -48,10 +54,17 @@ def with_schema_fields(page: Page, detections: List[Detection], wanted: Optional
         return detections
     kept = [d for d in detections if not any(_inside(d, f) and d.entity_type != f.entity for f in typed)]
     for f in typed:
-        if not any(d.entity_type == f.entity and d.start < f.end and f.start < d.end for d in kept):
+        same = [d for d in kept if d.entity_type == f.entity and d.start < f.end and f.start < d.end]
+        if not same:
             kept.append(Detection(entity_type=f.entity, start=f.start, end=f.end, score=SCHEMA_SCORE,
                                   recognizer=RECOGNIZER, language=language or "",
                                   why=f"the document's schema says {f.location} is a {f.entity}"))
+        elif all(_inside(d, f) for d in same) and (min(d.start for d in same), max(d.end for d in same)) != (
+                f.start, f.end):
+            # The recognizer saw part of the value ("Po box 878" of a whole address): the finding is the value.
+            best = max(same, key=lambda d: d.score)
+            kept = [d for d in kept if d not in same]
+            kept.append(replace(best, start=f.start, end=f.end))
     return sorted(kept, key=lambda d: (d.start, d.end))
 
 
