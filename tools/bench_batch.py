@@ -30,6 +30,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,25 +160,6 @@ def steal_cpu_s() -> float:
     return getattr(psutil.cpu_times(), "steal", 0.0)
 
 
-_SPIN = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(30_000_000):\n    x += i * i % 7\n" \
-        "print(time.perf_counter() - t)"
-
-
-def cpu_scaling() -> dict:
-    """The machine's own parallel speed-up: a CPU-bound loop (pure Python, no I/O, little memory) alone, then
-    two copies at once. 2.0 on two real, idle cores; less when the vCPUs share a core or the host is busy."""
-    def spin(copies: int) -> float:
-        started = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, "-c", _SPIN], stdout=subprocess.PIPE) for _ in range(copies)]
-        for proc in procs:
-            proc.communicate()
-        return time.perf_counter() - started
-
-    one = min(spin(1) for _ in range(2))
-    two = min(spin(2) for _ in range(2))
-    return {"one_s": one, "two_s": two, "speedup": 2 * one / two}
-
-
 def _rusage_s(who) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
@@ -303,7 +285,7 @@ def from_store(db: str, process_started: float) -> dict:
 # Run in a fresh interpreter: `piiscan scan` (cli.main) with timing wrappers around the functions of a rescan.
 # The wrappers are this tool's only; the scanner is not changed. Prints one JSON object.
 _PHASES = r"""
-import collections, json, sys, time
+import builtins, collections, json, sys, time
 t0 = time.perf_counter()
 T = collections.defaultdict(float); N = collections.Counter()
 def wrap(owner, name, label):
@@ -321,13 +303,28 @@ def imported(label, names):
     for name in names:
         __import__(name)
     T[label] = time.perf_counter() - started
+# The analyzer (Presidio, spaCy) is imported by the scan itself, if at all: an outermost import that brings it
+# in is timed, and Analyzer.load is wrapped once it is there.
+ENGINE = "scanner.analyze.engine"
+_import, _depth = builtins.__import__, [0]
+def timed_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if _depth[0] or ENGINE in sys.modules:
+        return _import(name, globals, locals, fromlist, level)
+    _depth[0] += 1
+    started = time.perf_counter()
+    try:
+        return _import(name, globals, locals, fromlist, level)
+    finally:
+        _depth[0] -= 1
+        if ENGINE in sys.modules:
+            T["import the analyzer (Presidio, spaCy)"] += time.perf_counter() - started
+            wrap(sys.modules[ENGINE].Analyzer, "load", "Analyzer.load (spaCy model, recognizers)")
 imported("import scanner.cli", ["scanner.cli"])
-imported("import the analyzer (Presidio, spaCy)", ["scanner.analyze.engine", "scanner.pipeline"])
 imported("import the batch scanner, the store, Alembic", ["scanner.batch", "scanner.batch.pool",
-         "scanner.batch.walk", "scanner.batch.rules", "scanner.store", "alembic.command"])
-import scanner.analyze.engine as engine, scanner.batch as batch, scanner.batch.rules as rules
-import scanner.batch.walk as walk, scanner.cli as cli, scanner.store as store
-wrap(engine.Analyzer, "load", "Analyzer.load (spaCy model, recognizers)")
+         "scanner.batch.walk", "scanner.batch.rules", "scanner.store", "alembic.command", "alembic.config"])
+import scanner.batch as batch, scanner.batch.rules as rules, scanner.batch.walk as walk, scanner.cli as cli
+import scanner.store as store
+builtins.__import__ = timed_import
 wrap(rules, "rules_version", "rules_version (hash of code, models, versions; `tesseract --version`)")
 wrap(store.Store, "open", "Store.open (connect, Alembic upgrade check)")
 wrap(store.Store, "known_in_folder", "Store.known_in_folder (one query per folder)")
@@ -338,9 +335,9 @@ for name in ("begin_run", "finish_run", "prune_walk_errors"):
     wrap(store.Store, name, "Store." + name)
 started = time.perf_counter()
 code = cli.main(sys.argv[1:])
-T["cli.main (parse, load, walk, decide, store)"] = time.perf_counter() - started
+T["cli.main (parse, walk, decide, store)"] = time.perf_counter() - started
 print(json.dumps({"phases": {k: [v, N[k]] for k, v in T.items()}, "total_s": time.perf_counter() - t0,
-                  "code": code}))
+                  "code": code, "loaded": {m: m in sys.modules for m in ("spacy", "presidio_analyzer", ENGINE)}}))
 """
 
 
@@ -560,9 +557,6 @@ def bench(args) -> dict:
         else:
             first, result["first_share"] = full, result["share"]
         result["code"] = code_version()
-        if args.wait_quiet:
-            wait_quiet(args.wait_quiet)
-        result["cpu_scaling"] = cpu_scaling()
         code = snapshot_code(work)
         runs = result["runs"]
         q, retries = args.wait_quiet, args.retries
@@ -578,8 +572,14 @@ def bench(args) -> dict:
             runs[key] = least_disturbed(lambda attempt: run_scan(full, db, workers, label, code, q, server_cpu),
                                         retries, label)
 
-        first_scan("first_1w", first, 1, "first scan, 1 worker", sqlite)
-        db2 = first_scan("first_2w", first, 2, "first scan, 2 workers", sqlite)
+        for pair in range(args.pairs):   # 1w, 2w, then 2w, 1w, ...: a drift in the machine's speed evens out
+            suffix, tag = ("", "") if pair == 0 else (f"_p{pair + 1}", f" (pair {pair + 1})")
+            order = [1, 2] if pair % 2 == 0 else [2, 1]
+            for workers in order:
+                db = first_scan(f"first_{workers}w{suffix}", first, workers,
+                                f"first scan, {workers} worker{'s' if workers > 1 else ''}{tag}", sqlite)
+                if workers == 2:
+                    db2 = db
         if first != full:
             db2 = first_scan("first_2w_full", full, 2, "first scan of the full share, 2 workers", sqlite)
         rescan("rescan_2w", db2, 2, "rescan, 2 workers")
@@ -619,11 +619,15 @@ def report(result: dict) -> str:
     runs = result["runs"]
     share, first_share = result["share"], result["first_share"]
     n_full, n_first = share["files"], first_share["files"]
-    w1, w2 = runs["first_1w"], runs["first_2w"]
+    pairs = [(runs[f"first_1w{sfx}"], runs[f"first_2w{sfx}"])
+             for sfx in [""] + [f"_p{n}" for n in range(2, 100)] if f"first_1w{sfx}" in runs]
     rescan = runs["rescan_2w"]
-    speedup = w1["wall_s"] / w2["wall_s"]
-    steady = (_rate(w2["files_stored"] - 1, w2.get("stored_span_s")) /
-              _rate(w1["files_stored"] - 1, w1.get("stored_span_s")))
+    ratios = [w1["wall_s"] / w2["wall_s"] for w1, w2 in pairs]
+    steadies = [_rate(w2["files_stored"] - 1, w2.get("stored_span_s")) /
+                _rate(w1["files_stored"] - 1, w1.get("stored_span_s")) for w1, w2 in pairs]
+    speedup, steady = statistics.median(ratios), statistics.median(steadies)
+    pairs_note = ("" if len(pairs) == 1 else f"; median of {len(pairs)} pairs of runs (1 then 2 workers, then 2 "
+                  f"then 1, ...): " + ", ".join(f"{r:.2f} ×" for r in ratios))
     rescan_rate = _rate(rescan["files_seen"], rescan["wall_s"])
     rescan_ok = rescan["files_unchanged"] == rescan["files_seen"] and rescan["files_scanned"] == 0
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(share["kinds"].items(), key=lambda kv: -kv[1]))
@@ -637,10 +641,6 @@ def report(result: dict) -> str:
         f"Scanner: `git describe` {result.get('code', 'unknown')}, copied (with `models/`) at the start of the "
         "bench and byte-compiled, so that every run uses the same code and rules version whatever is edited "
         "meanwhile.", "",
-        *([f"Parallel headroom of this machine: two copies of a CPU-bound pure-Python loop run "
-           f"**{result['cpu_scaling']['speedup']:.2f} ×** as fast as one ({result['cpu_scaling']['one_s']:.2f} s "
-           f"alone, {result['cpu_scaling']['two_s']:.2f} s for two at once, best of 2): the ceiling for any "
-           "2-worker speed-up here (2.00 on two idle physical cores).", ""] if result.get("cpu_scaling") else []),
         "## The share", "",
         (f"{n_full:,} files" if share["kinds"] else f"`{share['path']}` ({n_full:,} files)")
         + f" in {share['folders']:,} folders (`YEAR/MM-month/client/`), {share['bytes'] / 2 ** 20:.0f} MiB, "
@@ -708,9 +708,7 @@ def report(result: dict) -> str:
             f"(whole process); {_rate(rescan['files_seen'], rescan['run_s']):,.0f} files/s in the run itself | "
             f"{'yes' if rescan_rate >= 2000 else 'no'} |",
             f"| first scan, 2 workers ≥ 1.8 × 1 worker | {speedup:.2f} × (wall, {n_first:,} files); "
-            f"{steady:.2f} × after start-up"
-            + (f" (the machine's own ceiling: {result['cpu_scaling']['speedup']:.2f} ×)" if result.get("cpu_scaling")
-               else "") + f" | {'yes' if speedup >= 1.8 else 'no'} |", ""]
+            f"{steady:.2f} × after start-up" + pairs_note + f" | {'yes' if speedup >= 1.8 else 'no'} |", ""]
     busy = [r for r in runs.values() if r.get("disturbed", disturbed(r))]
     if busy:
         out += ["**The machine was not idle**: other processes used " + ", ".join(
@@ -753,15 +751,21 @@ def report(result: dict) -> str:
         out += ["", "### A rescan, phase by phase", "",
                 f"The rescan again (`--workers 1`, the store of the 2-worker scan, {files:,} files), in a fresh "
                 "interpreter that wraps the functions below with timers (`tools/bench_batch.py`, `_PHASES`; the "
-                "scanner is not changed). Nested phases are inside the ones above them; imports are timed "
-                "before `cli.main` runs (they are cached by then).", "",
+                "scanner is not changed). Nested phases are inside `cli.main`; the modules a rescan needs are "
+                "imported (and timed) before `cli.main` runs; an import of the analyzer, if the scan makes one, is "
+                "timed where it happens.", "",
                 "| phase | seconds | calls | µs per file |", "|---|---:|---:|---:|",
                 f"| whole process (interpreter start to exit) | {phases['wall_s']:.2f} | 1 | "
                 f"{1e6 * phases['wall_s'] / files:.0f} |"]
         for label, (seconds, calls) in sorted(phases["phases"].items(), key=lambda kv: -kv[1][0]):
             out.append(f"| {label} | {seconds:.2f} | {calls or ''} | {1e6 * seconds / files:.0f} |")
-        timed = sum(v[0] for k, v in phases["phases"].items() if k.startswith(("import", "cli.main")))
-        out += ["", f"Interpreter start-up and shut-down (not wrapped): {phases['wall_s'] - timed:.2f} s.", ""]
+        timed = sum(v[0] for k, v in phases["phases"].items()
+                    if k.startswith(("import scanner.cli", "import the batch", "cli.main")))
+        loaded = phases.get("loaded", {})
+        out += ["", f"Interpreter start-up and shut-down (not wrapped): {phases['wall_s'] - timed:.2f} s. "
+                + ("The rescan did not import spaCy or Presidio (nothing to scan, so no models)."
+                   if loaded and not loaded.get("spacy") and not loaded.get("presidio_analyzer")
+                   else "spaCy and Presidio were imported." if loaded else ""), ""]
     largest = max((r["tesseract_peak_mb"] or 0) for r in runs.values())
     out += ["## Memory", "",
             "| run | coordinator (MiB) | workers (MiB, each) | largest Tesseract (MiB) |", "|---|---:|---:|---:|"]
@@ -798,6 +802,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="first scans (1 and 2 workers) on the first N files only (default: the whole share)")
     parser.add_argument("--share", type=Path, help="scan this folder instead of generating one")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pairs", type=int, default=1, metavar="N",
+                        help="first scans with 1 and 2 workers N times, alternating (1, 2, 2, 1, ...); the speed-up "
+                             "is the median of the pairs (1)")
     parser.add_argument("--postgres", metavar="URL",
                         help="also on PostgreSQL: a server URL (a new database is created and dropped) or 'local' "
                              "(a throw-away cluster, needs the postgresql package)")
