@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
+import re
 import signal
 import threading
 import time
@@ -36,6 +37,8 @@ if TYPE_CHECKING:  # the analyzer (spaCy, Presidio) is imported where it is load
 log = logging.getLogger(__name__)
 Record = Union[Finding, DocumentRecord, ErrorRecord]
 PAGES_PER_BATCH = 64
+# A bracketed key of a location (JSON) that holds an "@" or a run of digits could be personal data itself.
+_ODD_KEY = re.compile(r"\['(?:[^'\\]|\\.)*(?:@|\d{4})(?:[^'\\]|\\.)*'\]")
 
 
 class FileTimeout(ScanError):
@@ -168,6 +171,20 @@ def location_for(page: Page, start: int, entity: Optional[str] = None) -> Option
     return min(holding, key=lambda f: (f.entity != entity, f.end - f.start)).location
 
 
+def labels_found(page: Page, detections: Sequence[Detection]) -> List[tuple]:
+    """(type, value) of what was detected in a structured page's labels, outside its values: keys and
+    headers that are themselves personal data. Locations are built from them and must not carry them."""
+    if not page.fields:
+        return []
+    starts = [f.start for f in page.fields]
+    outside = []
+    for det in detections:
+        index = bisect.bisect_right(starts, det.start) - 1
+        if index < 0 or det.start >= page.fields[index].end:
+            outside.append((det.entity_type, page.text[det.start:det.end]))
+    return outside
+
+
 def join_member(parent: Optional[str], name: str) -> str:
     return f"{parent}/{name}" if parent else name
 
@@ -225,7 +242,8 @@ class Scanner:
             for pages in batched(extracted.pages, PAGES_PER_BATCH):
                 batch = self.detect(pages, languages)
                 for page, detections in zip(pages, batch.detections):
-                    found += [self.finding(name, member, page, det) for det in detections]
+                    labels = labels_found(page, detections)
+                    found += [self.finding(name, member, page, det, labels) for det in detections]
                     if self.options.faces and page.render is not None:
                         found += self.faces(name, member, page)
                     if page.number is not None:
@@ -264,13 +282,20 @@ class Scanner:
                 continue
             yield from self.scan_bytes(item.data, name, path, depth + 1)
 
-    def finding(self, name: str, member: Optional[str], page: Page, det: Detection) -> Finding:
+    def finding(self, name: str, member: Optional[str], page: Page, det: Detection,
+                labels: Sequence[tuple] = ()) -> Finding:
         value = page.text[det.start:det.end]
         box = box_for(page, det.start, det.end)
+        location = location_for(page, det.start, det.entity_type)
+        if location:
+            for entity, found in labels:  # a JSON key that is an e-mail address: masked in every location too
+                if found in location:
+                    location = location.replace(found, mask(entity, found))
+            location = _ODD_KEY.sub("['…']", location)
         return Finding(
             file=name, member=member, page=page.number, part=page.label, entity_type=det.entity_type,
             score=det.score, start=det.start, end=det.end, bbox=list(box) if box else None,
-            page_size=list(page.size) if page.size else None, location=location_for(page, det.start, det.entity_type),
+            page_size=list(page.size) if page.size else None, location=location,
             source=page.source, recognizer=det.recognizer, language=det.language,
             text_masked=mask(det.entity_type, value), fingerprint=fingerprint(det.entity_type, value, self.key),
             text=value if self.options.reveal else None,

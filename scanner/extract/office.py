@@ -1,4 +1,4 @@
-"""Office documents: Word (.docx), Excel (.xlsx), OpenDocument text (.odt).
+"""Office documents: Word (.docx), OpenDocument text (.odt); spreadsheets are in tabular.py.
 
 Each is a zip package, checked entry by entry against Limits before anything
 is parsed (scanner/extract/ziplimits.py); a password-protected file (an OLE
@@ -9,9 +9,8 @@ is parsed (scanner/extract/ziplimits.py); a password-protected file (an OLE
   ``comments``, ``metadata`` (scanner/extract/wordml.py says how offsets map to
   the XML text nodes); embedded files (``word/embeddings/``) are members,
   unwrapped from their OLE envelope.
-- .xlsx: one page per worksheet (hidden ones too), a row per line, cells
-  separated by tabs, cached values rather than formulas; ``extra["cells"]``
-  maps page spans back to cell coordinates; then a ``metadata`` page.
+- .xlsx and .ods: scanner/extract/tabular.py (rows as data, streamed), with
+  ``open_package``, ``_guarded`` and the property readers of this module.
 - .odt: pages ``body``, ``headers`` (headers and footers of the page styles),
   ``metadata``; read with lxml (already needed for .docx), extraction only.
 
@@ -25,11 +24,9 @@ is parsed (scanner/extract/ziplimits.py); a password-protected file (an OLE
 
 from __future__ import annotations
 
-import datetime
-import io
 import re
 import zipfile
-from typing import List, Optional, Tuple
+from typing import List, Optional
 
 from lxml import etree
 
@@ -103,77 +100,7 @@ def _docx(data: bytes, limits: Limits) -> Extracted:
                      extra={"labels": [p.label for p in pages], "embeddings": embeddings, "errors": bag.errors})
 
 
-# --- Excel --------------------------------------------------------------------------------------
-
-def extract_xlsx(data: bytes, name: str, limits: Limits) -> Extracted:
-    """A .xlsx/.xlsm: one page per worksheet, rows as tab-separated lines, then the properties."""
-    return _guarded(_xlsx, data, name, limits, "Excel workbook")
-
-
-def _xlsx(data: bytes, limits: Limits) -> Extracted:
-    from openpyxl import load_workbook  # only workbooks need it
-
-    open_package(data, limits, "Excel workbook")
-    # read_only streams the sheets; data_only gives the values Excel last computed, not the formulas.
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    pages: List[Page] = []
-    cells: List[List[Tuple[int, int, str]]] = []
-    errors = []
-    try:
-        for number, sheet in enumerate(workbook.worksheets, 1):
-            if number > limits.max_pages:
-                errors.append((sheet.title, "container_limit",
-                               f"the workbook has more than {limits.max_pages} sheets; the rest were not scanned"))
-                break
-            text, spans, complete = _sheet_text(sheet, limits.max_bytes)
-            if not complete:
-                errors.append((sheet.title, "file_too_large",
-                               "this sheet holds more text than the size limit; only its beginning was scanned"))
-            pages.append(Page(text, number=number, source="text", label=f"sheet: {sheet.title}"))
-            cells.append(spans)
-        metadata = _properties_text(workbook.properties)
-    finally:
-        workbook.close()
-    if metadata:
-        pages.append(Page(metadata, number=None, source="text", label="metadata"))
-    return Extracted(pages=pages, kind="xlsx", extra={"cells": cells, "errors": errors})
-
-
-def _sheet_text(sheet, max_chars: int) -> Tuple[str, List[Tuple[int, int, str]], bool]:
-    lines: List[str] = []
-    spans: List[Tuple[int, int, str]] = []
-    length = 0
-    for row in sheet.iter_rows():
-        fields: List[str] = []
-        position = length
-        for cell in row:
-            value = _cell_text(cell.value)
-            if value and getattr(cell, "coordinate", None):
-                spans.append((position, position + len(value), cell.coordinate))
-            fields.append(value)
-            position += len(value) + 1
-        while fields and not fields[-1]:
-            fields.pop()
-        line = "\t".join(fields) + "\n"
-        if length + len(line) > max_chars:
-            return "".join(lines), [s for s in spans if s[1] <= length], False
-        lines.append(line)
-        length += len(line)
-    return "".join(lines), spans, True
-
-
-def _cell_text(value) -> str:
-    """What a reader sees: 12 not 12.0, a date without a midnight time, line breaks as spaces."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
-        return value.date().isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
+# --- Properties (shared with the spreadsheet reader, scanner/extract/tabular.py) ----------------
 
 def _properties_text(properties) -> str:
     fields = (("author", properties.creator), ("last modified by", properties.lastModifiedBy),

@@ -14,7 +14,8 @@ from lxml import etree
 
 from scanner.errors import ScanError
 from scanner.extract import Limits
-from scanner.extract.office import extract_docx, extract_odt, extract_xlsx
+from scanner.extract.office import extract_docx, extract_odt
+from scanner.extract.tabular import extract_xlsx
 from scanner.extract.wordml import layout
 
 from tests.conftest import BAD, LETTERS, real
@@ -200,16 +201,20 @@ def workbook() -> bytes:
 
 def test_xlsx_sheets_rows_and_cells():
     extracted = extract_xlsx(workbook(), "b.xlsx", Limits())
+    extracted.pages = list(extracted.pages)
     pages = pages_of(extracted)
-    assert pages["sheet: Clients"].splitlines()[:3] == [
-        "Nom\tIBAN\tMontant\tNé le", "Anne Dupont\tBE71 0961 2345 6769\t45\t1985-07-30", "\tBE68 5390 0754 7034\t12.5"]
+    # Rows read as data (scanner/extract/tabular.py): the header row, then each value after its header.
+    assert pages["sheet: Clients"].splitlines() == [
+        "Nom;\tIBAN;\tMontant;\tNé le", "Nom: Anne Dupont;\tIBAN: BE71 0961 2345 6769;\tMontant: 45;\tNé le: 1985-07-30",
+        "IBAN: BE68 5390 0754 7034;\tMontant: 12.5"]
     assert "SUM" not in pages["sheet: Clients"]  # values, not formulas (no cached value here: nothing)
-    assert pages["sheet: Archive"] == "\n\tJan Peeters\n"  # hidden sheets are scanned too
+    assert pages["sheet: Archive"] == "B: Jan Peeters\n"  # hidden sheets are scanned too; no header: column letters
     assert pages["metadata"] == "author: Marie Claes\ntitle: Relevé 2024\n"
     assert [p.number for p in extracted.pages] == [1, 2, None]
-    text = extracted.pages[0].text
-    cells = {coordinate: text[start:end] for start, end, coordinate in extracted.extra["cells"][0]}
-    assert cells["A2"] == "Anne Dupont" and cells["B3"] == "BE68 5390 0754 7034" and cells["D2"] == "1985-07-30"
+    page = extracted.pages[0]
+    cells = {f.location: page.text[f.start:f.end] for f in page.fields}
+    assert cells["Clients!A2"] == "Anne Dupont" and cells["Clients!B3"] == "BE68 5390 0754 7034"
+    assert cells["Clients!D2"] == "1985-07-30"
 
 
 def test_xlsx_limits_and_damage():
