@@ -50,6 +50,7 @@ samples: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[samples]'
 	$(BIN)/python sample_docs/generate.py
 	$(BIN)/python sample_docs/render.py
+	$(BIN)/python -m sample_docs.einvoices
 
 # The ID-card copies (sample_docs/id_cards/ and its truth.jsonl); slow, so not part of `samples`.
 samples-ids: samples
