@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python -m tools.bench_service --out docs/bench-service.md
 	$(BIN)/python -m tools.bench_batch --out docs/bench-batch.md
 	$(BIN)/python -m tools.bench_review --out docs/bench-review.md
+	$(BIN)/python -m tools.bench_structured --jsonl-mb 200 --json-mb 20 --xlsx-mb 5 --out docs/bench-structured.md
 
 variants: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[research]'
