@@ -18,7 +18,7 @@ tree during a long bench does not change the code measured)::
     piiscan scan FILE --format jsonl --out /dev/null --file-timeout 86400 --no-progress
 
 Measured: wall time of the process (start-up and model loading included), MB/s, CPU time, and peak
-resident memory (``VmHWM`` of the process, sampled every 0.5 s with psutil, and the children's
+resident memory (``VmHWM`` of the process, read from /proc every 0.5 s, and the children's
 ``ru_maxrss``). Other processes' CPU use during a run is reported (the machine may be shared).
 """
 
