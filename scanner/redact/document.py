@@ -9,6 +9,7 @@ from typing import List
 
 from scanner.analyze.engine import Detection
 from scanner.errors import ScanError
+from scanner.extract.dispatch import kind_of
 from scanner.pipeline import Scanner, box_for
 from scanner.records import FACE
 from scanner.redact.pixels import Covers, redact_image, redact_pdf
@@ -36,6 +37,13 @@ def propagate(text: str, detections: List[Detection]) -> List[Detection]:
 
 def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth: int = 0) -> tuple[bytes, dict]:
     """The redacted file and a summary; raises RedactionLeak when verification finds a value."""
+    if kind_of(data, name) in ("xlsx", "ods", "json"):
+        from scanner.redact import tabular
+
+        if len(data) > tabular.MAX_BYTES:  # refused before an analysis of an hour, not after
+            raise RedactionRefused(f"the file is {len(data) // (1024 * 1024)} MiB: spreadsheets and JSON exports "
+                                   f"over {tabular.MAX_BYTES // (1024 * 1024)} MiB are scanned, not redacted "
+                                   "(split the export)")
     analysed = scanner.analyse(data, name)
     extracted = analysed.extracted
     detections = [propagate(page.text, dets) for page, dets in zip(extracted.pages, analysed.detections)]

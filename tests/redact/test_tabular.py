@@ -183,3 +183,13 @@ def test_large_files_are_refused():
     with pytest.raises(ScanError) as caught:
         redact_tabular(data, Extracted(pages=[], kind="json"), [], "replace", b"k")
     assert caught.value.code == "redaction_refused" and "50 MiB" in caught.value.message
+
+
+def test_an_export_over_the_redaction_limit_is_refused_before_it_is_analysed(scanner, monkeypatch):
+    import scanner.redact.tabular as tabular
+
+    monkeypatch.setattr(tabular, "MAX_BYTES", 100)
+    monkeypatch.setattr(scanner, "analyse", lambda *args: pytest.fail("analysed before being refused"))
+    with pytest.raises(ScanError) as refused:
+        redact_bytes(scanner, json.dumps({"debtors": [{"iban": IBAN_JAN}] * 20}).encode(), "export.json", "replace")
+    assert refused.value.code == "redaction_refused" and "split the export" in refused.value.message
