@@ -28,7 +28,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import resource
 import shutil
@@ -40,7 +39,9 @@ import time
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-import psutil
+
+from tools.bench_batch import busy_cpu_s, code_version, machine, snapshot_code
+from tools.make_share import fmt_iban, valid_iban, valid_nn
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-structured-fingerprint-key"  # a fixed key: the runs do not touch the user's key file
@@ -59,7 +60,6 @@ TOWNS = [("9000", "Gent"), ("2000", "Antwerpen"), ("1000", "Bruxelles"), ("4000"
 STATUS = ["open", "reminder_1", "reminder_2", "payment_plan", "paid", "disputed"]
 NOTES = ["", "", "Herinnering verstuurd", "Rappel envoyé", "Afbetalingsplan akkoord", "Adres gewijzigd",
          "Contestation en cours", "Zahlungserinnerung versendet"]
-BANKS = ["001", "063", "068", "096", "143", "310", "363", "735", "737", "751", "979"]
 COLUMNS = ["Dossier", "Naam", "Rijksregisternummer", "Geboortedatum", "E-mail", "Telefoon", "Adres", "Postcode",
            "Gemeente", "IBAN", "Factuur", "Bedrag", "Vervaldag", "Status", "Opmerking"]
 PLANTED_PER_RECORD = 7  # name, national number, date of birth, e-mail, phone, street address, IBAN
@@ -68,17 +68,7 @@ PLANTED_PER_RECORD = 7  # name, national number, date of birth, e-mail, phone, s
 # ------------------------------------------------------------------------------------------------ data
 def national_number(rng: random.Random) -> tuple:
     born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(365 * 62))
-    body = f"{born:%y%m%d}{rng.randrange(1, 998):03d}"
-    base = int(body) if born.year < 2000 else int("2" + body)
-    return body + f"{97 - base % 97:02d}", born
-
-
-def belgian_iban(rng: random.Random) -> str:
-    account = rng.choice(BANKS) + f"{rng.randrange(10 ** 7):07d}"  # a bank code in use: stdnum checks it
-    bban = account + f"{(int(account) % 97) or 97:02d}"
-    check = 98 - int(bban + "111400") % 97  # "BE" = 11 14, then "00"
-    number = f"BE{check:02d}{bban}"
-    return " ".join(number[i:i + 4] for i in range(0, 16, 4))
+    return valid_nn(rng, born, rng.choice("MF")), born
 
 
 def record(rng: random.Random, index: int) -> dict:
@@ -93,7 +83,7 @@ def record(rng: random.Random, index: int) -> dict:
             "phone": f"04{rng.randrange(70, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}",
             "address": {"street": f"{rng.choice(STREETS)} {rng.randrange(1, 250)}", "postcode": postcode, "town": town},
         },
-        "account": {"iban": belgian_iban(rng)},
+        "account": {"iban": fmt_iban(valid_iban(rng))},
         "invoice": {"number": f"F{2024}-{index:07d}", "amount": round(rng.uniform(20, 5000), 2),
                     "due": (dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(700))).isoformat()},
         "status": rng.choice(STATUS), "note": rng.choice(NOTES),
@@ -162,11 +152,6 @@ def write_xlsx(path: Path, size: int, seed: int) -> int:
 
 
 # ------------------------------------------------------------------------------------------------ measuring
-def busy_cpu_s() -> float:
-    t = psutil.cpu_times()
-    return t.user + t.nice + t.system + getattr(t, "irq", 0) + getattr(t, "softirq", 0)
-
-
 class PeakSampler(threading.Thread):
     """VmHWM of a process (its peak resident memory so far), sampled until it ends."""
 
@@ -186,14 +171,6 @@ class PeakSampler(threading.Thread):
             except OSError:
                 return
             self.done.wait(self.every_s)
-
-
-def snapshot_code(work: Path) -> Path:
-    code = work / "code"
-    for part in ("scanner", "models"):
-        shutil.copytree(ROOT / part, code / part, ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "scanner")], check=False)
-    return code
 
 
 def scan_command(path: Path, timeout_s: int) -> List[str]:
@@ -241,22 +218,6 @@ def count_records(out: Path) -> dict:
             if kind == "error":
                 errors.append(json.loads(line)["error"])
     return {"records": counts, "errors": errors}
-
-
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                 platform.processor() or platform.machine())
-    memory = psutil.virtual_memory().total / 2 ** 30
-    return (f"{model}, {os.cpu_count()} CPU(s) ({len(os.sched_getaffinity(0))} usable), {memory:.0f} GiB RAM, "
-            f"Linux {platform.release()}, Python {platform.python_version()}")
-
-
-def code_version() -> str:
-    try:
-        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 # ------------------------------------------------------------------------------------------------ report
