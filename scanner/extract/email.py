@@ -32,7 +32,7 @@ from typing import List, Optional
 
 from scanner.errors import ScanError
 from scanner.extract import Extracted, Limits, Page
-from scanner.extract.errors import MalformedEmail, UnreadableMember
+from scanner.extract.errors import MalformedEmail, UnreadableMember, read_as
 from scanner.extract.members import Members
 from scanner.extract.mime import decode_words, header_lines, leaves, member_data, parse, text_of
 from scanner.extract.text import decode, html_to_text
@@ -64,14 +64,9 @@ class PageText:
 
 def extract_eml(data: bytes, name: str, limits: Limits) -> Extracted:
     """An RFC 822 message; MalformedEmail when it cannot be read (never another exception)."""
-    try:
+    with read_as(MalformedEmail, "the e-mail is damaged and could not be read",
+                 too_deep="the e-mail nests its parts too deeply to be read"):
         return _eml(data, limits)
-    except ScanError:
-        raise
-    except RecursionError as exc:
-        raise MalformedEmail("the e-mail nests its parts too deeply to be read") from exc
-    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
-        raise MalformedEmail("the e-mail is damaged and could not be read") from exc
 
 
 def _eml(data: bytes, limits: Limits) -> Extracted:
@@ -121,11 +116,8 @@ def extract_msg(data: bytes, name: str, limits: Limits) -> Extracted:
     except Exception as exc:  # noqa: BLE001 - not an OLE file, or one extract-msg cannot read
         raise MalformedEmail("this is not a readable Outlook message (.msg)") from exc
     try:
-        return _msg(msg, limits)
-    except ScanError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
-        raise MalformedEmail("the Outlook message is damaged and could not be read") from exc
+        with read_as(MalformedEmail, "the Outlook message is damaged and could not be read"):
+            return _msg(msg, limits)
     finally:
         msg.close()
 

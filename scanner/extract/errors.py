@@ -11,7 +11,31 @@ raised: the extractor lists it in ``Extracted.extra["errors"]`` as
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator, Optional, Type
+
 from scanner.errors import ScanError
+
+
+@contextmanager
+def read_as(error: Type[ScanError], message: str, too_deep: Optional[str] = None) -> Iterator[None]:
+    """Reading hostile bytes: anything but a ScanError (or MemoryError, which the pipeline reports as
+    ``out_of_memory``) raised in the block becomes ``error(message)``; a RecursionError becomes
+    ``error(too_deep)`` when that is given.
+
+    >>> with read_as(CorruptDocument, "the file is damaged"):
+    ...     int("x")
+    Traceback (most recent call last):
+    scanner.extract.errors.CorruptDocument: the file is damaged
+    """
+    try:
+        yield
+    except (ScanError, MemoryError):
+        raise
+    except RecursionError as exc:
+        raise error(too_deep or message) from exc
+    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
+        raise error(message) from exc
 
 
 class MalformedEmail(ScanError):

@@ -30,9 +30,9 @@ from typing import List, Optional
 
 from lxml import etree
 
-from scanner.errors import ScanError, UnsupportedFormat
+from scanner.errors import UnsupportedFormat
 from scanner.extract import Extracted, Limits, Page
-from scanner.extract.errors import CorruptDocument, EncryptedDocument, UnreadableMember
+from scanner.extract.errors import CorruptDocument, EncryptedDocument, UnreadableMember, read_as
 from scanner.extract.members import Members
 from scanner.extract.ole_embed import unwrap
 from scanner.extract.wordml import layout, parse_xml
@@ -66,12 +66,8 @@ def _is_encrypted_ooxml(data: bytes) -> bool:
 
 def _guarded(reader, data: bytes, name: str, limits: Limits, what: str) -> Extracted:
     """Anything but a ScanError from a parser on hostile bytes becomes corrupt_document."""
-    try:
+    with read_as(CorruptDocument, f"the {what} is damaged and could not be read"):
         return reader(data, limits)
-    except ScanError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
-        raise CorruptDocument(f"the {what} is damaged and could not be read") from exc
 
 
 # --- Word ---------------------------------------------------------------------------------------

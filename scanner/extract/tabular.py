@@ -54,9 +54,8 @@ import yaml
 from lxml import etree
 
 from scanner.config import MODELS_DIR
-from scanner.errors import ScanError
 from scanner.extract import Extracted, Field, Limits, Page
-from scanner.extract.errors import CorruptDocument, EncryptedDocument
+from scanner.extract.errors import CorruptDocument, EncryptedDocument, read_as
 from scanner.extract.office import _guarded, _odf_meta, _properties_text, _q, open_package
 from scanner.extract.wordml import parse_xml
 from scanner.extract.ziplimits import check_package, open_zip
@@ -345,14 +344,8 @@ class _Exhausted(Exception):
 
 def streamed(pages: Iterable[Page], what: str) -> Iterator[Page]:
     """Anything but a ScanError while reading hostile bytes page by page becomes corrupt_document."""
-    try:
+    with read_as(CorruptDocument, f"the {what} is damaged and could not be read"):
         yield from pages
-    except ScanError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
-        raise CorruptDocument(f"the {what} is damaged and could not be read") from exc
 
 
 # ------------------------------------------------------------------------------------------- Excel

@@ -68,9 +68,8 @@ from typing import Dict, List, Optional, Tuple
 
 from lxml import etree
 
-from scanner.errors import ScanError
 from scanner.extract import Extracted, Field, Limits, Page
-from scanner.extract.errors import CorruptDocument, UnreadableMember
+from scanner.extract.errors import CorruptDocument, UnreadableMember, read_as
 from scanner.extract.members import Members
 
 UBL = "urn:oasis:names:specification:ubl:schema:xsd:"
@@ -175,14 +174,9 @@ def kind_of_document(root: etree._Element) -> str:
 def extract_xml(data: bytes, name: str, limits: Limits) -> Extracted:
     """An XML file: one page of ``path: value`` lines, embedded files as members (see the module docstring)."""
     tree = parse(data)
-    try:
+    with read_as(CorruptDocument, "the XML could not be read",
+                 too_deep="the XML nests its elements too deeply to be read"):
         extracted = _read(tree, limits)
-    except ScanError:
-        raise
-    except RecursionError as exc:
-        raise CorruptDocument("the XML nests its elements too deeply to be read") from exc
-    except Exception as exc:  # noqa: BLE001 - the contract: hostile input ends as a ScanError
-        raise CorruptDocument("the XML could not be read") from exc
     extracted.extra["sha256"] = hashlib.sha256(data).hexdigest()
     return extracted
 
