@@ -25,8 +25,7 @@ from typing import Iterable, Iterator, List, Optional, Sequence, Union
 
 from typing import TYPE_CHECKING
 from scanner.errors import FileTooLarge, ReadFailed, ScanError
-from scanner.extract import Box, Extracted, Limits, Page
-
+from scanner.extract import Box, Extracted, Field, Limits, Page
 from scanner.extract.dispatch import extract
 from scanner.privacy import fingerprint, mask
 from scanner.records import FACE, DocumentRecord, ErrorRecord, Finding, Summary
@@ -156,33 +155,31 @@ def batched(pages: Iterable[Page], size: int) -> Iterator[List[Page]]:
         yield batch
 
 
-def location_for(page: Page, start: int, entity: Optional[str] = None) -> Optional[str]:
-    """The location (element, cell, key) of the structured value that holds offset ``start``.
+class FieldIndex:
+    """A structured page's fields, looked up by offset; built once per page (a page holds hundreds of
+    values, and every finding on it asks where it is)."""
 
-    Where fields nest (an address and its street, postcode and town elements), the field of the
-    finding's own type wins (the address), then the innermost one.
-    """
-    if not page.fields:
-        return None
-    index = bisect.bisect_right([f.start for f in page.fields], start) - 1
-    holding = [f for f in page.fields[max(0, index - 8):index + 1] if f.start <= start < f.end]
-    if not holding:
-        return None
-    return min(holding, key=lambda f: (f.entity != entity, f.end - f.start)).location
+    def __init__(self, page: Page):
+        self.fields = page.fields
+        self.starts = [f.start for f in page.fields]
 
+    def field(self, offset: int, entity: Optional[str] = None) -> Optional[Field]:
+        """The value that holds ``offset``. Where fields nest (an address and its street, postcode and town
+        elements), the field of the finding's own type wins (the address), then the innermost one."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        holding = [f for f in self.fields[max(0, index - 8):index + 1] if f.start <= offset < f.end]
+        return min(holding, key=lambda f: (f.entity != entity, f.end - f.start)) if holding else None
 
-def labels_found(page: Page, detections: Sequence[Detection]) -> List[tuple]:
-    """(type, value) of what was detected in a structured page's labels, outside its values: keys and
-    headers that are themselves personal data. Locations are built from them and must not carry them."""
-    if not page.fields:
-        return []
-    starts = [f.start for f in page.fields]
-    outside = []
-    for det in detections:
-        index = bisect.bisect_right(starts, det.start) - 1
-        if index < 0 or det.start >= page.fields[index].end:
-            outside.append((det.entity_type, page.text[det.start:det.end]))
-    return outside
+    def location(self, offset: int, entity: Optional[str] = None) -> Optional[str]:
+        found = self.field(offset, entity)
+        return found.location if found else None
+
+    def labels_found(self, text: str, detections: Sequence[Detection]) -> List[tuple]:
+        """(type, value) of what was detected in the page's labels, outside its values: keys and headers that
+        are themselves personal data. Locations are built from them and must not carry them."""
+        if not self.fields:
+            return []
+        return [(d.entity_type, text[d.start:d.end]) for d in detections if self.field(d.start) is None]
 
 
 def join_member(parent: Optional[str], name: str) -> str:
@@ -242,8 +239,9 @@ class Scanner:
             for pages in batched(extracted.pages, PAGES_PER_BATCH):
                 batch = self.detect(pages, languages)
                 for page, detections in zip(pages, batch.detections):
-                    labels = labels_found(page, detections)
-                    found += [self.finding(name, member, page, det, labels) for det in detections]
+                    fields = FieldIndex(page)
+                    labels = fields.labels_found(page.text, detections)
+                    found += [self.finding(name, member, page, det, fields, labels) for det in detections]
                     if self.options.faces and page.render is not None:
                         found += self.faces(name, member, page)
                     if page.number is not None:
@@ -283,10 +281,10 @@ class Scanner:
             yield from self.scan_bytes(item.data, name, path, depth + 1)
 
     def finding(self, name: str, member: Optional[str], page: Page, det: Detection,
-                labels: Sequence[tuple] = ()) -> Finding:
+                fields: Optional[FieldIndex] = None, labels: Sequence[tuple] = ()) -> Finding:
         value = page.text[det.start:det.end]
         box = box_for(page, det.start, det.end)
-        location = location_for(page, det.start, det.entity_type)
+        location = (fields or FieldIndex(page)).location(det.start, det.entity_type)
         if location:
             for entity, found in labels:  # a JSON key that is an e-mail address: masked in every location too
                 if found in location:

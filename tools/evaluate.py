@@ -136,7 +136,7 @@ def _json_source_spans(data: bytes, analysed) -> List[Span]:
     through their location (the value's token in the source) and their offset inside the value."""
     from scanner.extract.tabular import json_tokens
     from scanner.extract.text import decode
-    from scanner.pipeline import location_for
+    from scanner.pipeline import FieldIndex
 
     text, _ = decode(data)
     if analysed.extracted.extra.get("lines"):
@@ -149,12 +149,12 @@ def _json_source_spans(data: bytes, analysed) -> List[Span]:
         tokens = {loc: (s, e) for kind, loc, s, e in json_tokens(text) if kind != "key"}
     spans = []
     for page, detections in zip(analysed.extracted.pages, analysed.detections):
+        fields = FieldIndex(page)
         for det in detections:
-            location = location_for(page, det.start, det.entity_type)
-            field = next((f for f in page.fields if f.location == location and f.start <= det.start < f.end), None)
-            if field is None or location not in tokens:
+            field = fields.field(det.start, det.entity_type)
+            if field is None or field.location not in tokens:
                 continue  # in a label (a key): not a value of the file
-            first, last = tokens[location]
+            first, last = tokens[field.location]
             quoted = text[first] == '"'
             begin = first + quoted + det.start - field.start
             spans.append((det.entity_type, begin, min(begin + det.end - det.start, last - quoted)))

@@ -63,7 +63,7 @@ from scanner.extract.ziplimits import check_package, open_zip
 FIELDS_FILE = MODELS_DIR / "structured_fields.yaml"
 ROWS_PER_PAGE = 500
 # Values per page. The overlap checks after the recognizers (engine.resolve, fields.with_schema_fields,
-# pipeline.location_for) cost (findings x values) per page: an export full of personal data scans
+# pipeline.FieldIndex) cost (findings x values) per page: an export full of personal data scans
 # about 15 % faster with pages of 500 values than of 2,000 (docs/bench-structured.md).
 VALUES_PER_PAGE = 500
 PAGE_CHARS = 1_000_000  # a page ends at the next row end past this many characters (mid-row past twice that)
