@@ -29,6 +29,7 @@ from scanner.extract import Box, Extracted, Field, Limits, Page
 from scanner.extract.dispatch import extract
 from scanner.privacy import fingerprint, mask
 from scanner.records import FACE, DocumentRecord, ErrorRecord, Finding, Summary
+from scanner.spool import Spool
 
 if TYPE_CHECKING:  # the analyzer (spaCy, Presidio) is imported where it is loaded, not by every user of records
     from scanner.analyze.engine import Analyzer, Detection, PageAnalysis
@@ -58,6 +59,8 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     # (entity type, fingerprint) of values analysts dismissed as false positives: never reported or redacted.
     allowlist: frozenset = frozenset()
+    # Where a file's records wait when there are many (scanner/spool.py); None: an unnamed temporary file.
+    spool_dir: Optional[str] = None
 
     @property
     def faces(self) -> bool:
@@ -229,7 +232,16 @@ class Scanner:
     def scan_bytes(self, data: bytes, name: str, member: Optional[str] = None, depth: int = 0) -> Iterator[Record]:
         started = time.perf_counter()
         own_name = PurePath(member).name if member else name
-        found: List[Finding] = []
+        # The document's findings wait until it is done (whole or nothing); a few thousand in memory,
+        # the rest on disk, so an export with millions of findings is scanned in bounded memory.
+        found = Spool()
+        try:
+            yield from self._scan_document(data, name, member, depth, own_name, started, found)
+        finally:
+            found.discard()
+
+    def _scan_document(self, data: bytes, name: str, member: Optional[str], depth: int, own_name: str,
+                       started: float, found: Spool) -> Iterator[Record]:
         numbers: set = set()
         ocr = False
         languages = Languages()
@@ -241,9 +253,9 @@ class Scanner:
                 for page, detections in zip(pages, batch.detections):
                     fields = FieldIndex(page)
                     labels = fields.labels_found(page.text, detections)
-                    found += [self.finding(name, member, page, det, fields, labels) for det in detections]
+                    found.extend(self.finding(name, member, page, det, fields, labels) for det in detections)
                     if self.options.faces and page.render is not None:
-                        found += self.faces(name, member, page)
+                        found.extend(self.faces(name, member, page))
                     if page.number is not None:
                         numbers.add(page.number)
                     ocr = ocr or page.source == "ocr"
@@ -270,6 +282,7 @@ class Scanner:
             languages=languages.seen, ocr=ocr, findings=len(found), sha256=hashlib.sha256(data).hexdigest(),
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
+        found.discard()
         for entry, code, message in extracted.extra.get("errors", []):
             yield ErrorRecord(file=name, member=join_member(member, entry), error=code, message=message)
         for item in extracted.members:
@@ -327,18 +340,30 @@ class Scanner:
         except OSError as exc:
             yield ErrorRecord(file=name, error=ReadFailed.code, message=f"cannot read the file: {exc.strerror or exc}")
             return
-        yield from self.scan_data(data, name)
+        records = self.scan_data(data, name)
+        try:
+            yield from records
+        finally:
+            records.discard()
 
-    def scan_data(self, data: bytes, name: str) -> List[Record]:
-        """All records of one file's bytes, collected under the per-file deadline.
+    def scan_data(self, data: bytes, name: str, dump: bool = False) -> Spool:
+        """All records of one file's bytes, collected under the per-file deadline (as dicts with ``dump``).
 
-        A file that times out gives one error record, never half its findings.
+        A file that times out gives one error record, never half its findings. The records wait in a
+        :class:`~scanner.spool.Spool` (on disk past a few thousand); discard it when done.
         """
+        records = Spool(folder=self.options.spool_dir)
         try:
             with deadline(self.options.file_timeout_s):
-                return list(self.scan_bytes(data, name))
+                records.extend(r.model_dump() if dump else r for r in self.scan_bytes(data, name))
         except FileTimeout as exc:
-            return [ErrorRecord(file=name, error=exc.code, message=exc.message)]
+            records.discard()
+            error = ErrorRecord(file=name, error=exc.code, message=exc.message)
+            records.append(error.model_dump() if dump else error)
+        except BaseException:
+            records.discard()
+            raise
+        return records
 
 
 class Tally:

@@ -29,10 +29,11 @@ import os
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Deque, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Deque, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from scanner.batch.walk import Walker
 from scanner.batch.work import VANISHED, Job
+from scanner.spool import Spool
 from scanner.store import TRANSIENT_ERRORS, FileScan, Known, Store
 
 log = logging.getLogger(__name__)
@@ -141,8 +142,16 @@ class BatchScan:
             self._forget_vanished(scan.path)
             return
         if self._allowed:
-            scan.records = _without_allowed(scan.records, self._allowed)
-        if self.store:
+            filtered = _without_allowed(scan.records, self._allowed)
+            _discard(scan.records)
+            scan.records = filtered
+        # A file with many records (spilled to disk by the worker) is stored on its own, at once,
+        # and its records are let go once given out: they are never all in memory.
+        large = isinstance(scan.records, Spool) and scan.records.spilled
+        if self.store and large:
+            self._save()
+            self.store.save_files(self.run_id, [scan], self.rules)
+        elif self.store:
             if not self._unsaved:
                 self._unsaved_since = time.monotonic()
             self._unsaved.append(scan)
@@ -150,19 +159,23 @@ class BatchScan:
                 self._save()
         counts = self.counts
         counts.files_scanned += 1
-        for record in scan.records:
-            kind = record["kind"]
-            if kind == "finding":
-                counts.findings += 1
-                counts.by_type[record["entity_type"]] = counts.by_type.get(record["entity_type"], 0) + 1
-            elif kind == "document":
-                counts.documents += 1
-                if not record.get("member"):
-                    counts.pages += record["pages"]
-            elif kind == "error":
-                counts.errors += 1
-        self.progress.scanned(counts)
-        yield from scan.records
+        try:
+            for record in scan.records:
+                kind = record["kind"]
+                if kind == "finding":
+                    counts.findings += 1
+                    counts.by_type[record["entity_type"]] = counts.by_type.get(record["entity_type"], 0) + 1
+                elif kind == "document":
+                    counts.documents += 1
+                    if not record.get("member"):
+                        counts.pages += record["pages"]
+                elif kind == "error":
+                    counts.errors += 1
+            self.progress.scanned(counts)
+            yield from scan.records
+        finally:
+            if large or not self.store:
+                _discard(scan.records)
 
     # ------------------------------------------------------------------ deciding what to scan
     def _jobs(self) -> Iterator[Job]:
@@ -240,22 +253,26 @@ class BatchScan:
                 self.counts.files_deleted += self.store.forget_files([row.id])
 
 
-def _without_allowed(records: List[dict], allowed: Set[Tuple[str, str]]) -> List[dict]:
+def _without_allowed(records: Sequence[dict], allowed: Set[Tuple[str, str]]) -> Spool:
     """The records without findings of values analysts dismissed as false positives (the allow-list);
-    each document record's ``findings`` count is lowered by what was dropped from it."""
+    each document record's ``findings`` count is lowered by what was dropped from it (a document's
+    findings come before its record, so one pass does it)."""
     dropped: Dict[Optional[str], int] = {}
-    kept = []
+    kept = Spool(folder=getattr(records, "folder", None))
     for record in records:
+        member = record.get("member")
         if record["kind"] == "finding" and (record["entity_type"], record["fingerprint"]) in allowed:
-            dropped[record.get("member")] = dropped.get(record.get("member"), 0) + 1
+            dropped[member] = dropped.get(member, 0) + 1
             continue
+        if record["kind"] == "document" and dropped.get(member):
+            record = {**record, "findings": max(record["findings"] - dropped.pop(member), 0)}
         kept.append(record)
-    if not dropped:
-        return records
-    for index, record in enumerate(kept):
-        if record["kind"] == "document" and dropped.get(record.get("member")):
-            kept[index] = {**record, "findings": max(record["findings"] - dropped[record.get("member")], 0)}
     return kept
+
+
+def _discard(records: Sequence[dict]) -> None:
+    if isinstance(records, Spool):
+        records.discard()
 
 
 def _sha256(path: str) -> Optional[str]:

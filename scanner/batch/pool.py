@@ -14,9 +14,12 @@ record, the others their results.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import resource
+import shutil
+import tempfile
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -82,6 +85,11 @@ class ProcessPool:
                  max_memory: Optional[int] = None, task: Callable[[Job], FileScan] = _scan, init: Callable = _init):
         self.workers = workers
         self.task, self.init = task, init   # module-level functions (spawned workers import them)
+        # A file with many records comes back as a file in this private folder (scanner/spool.py), not
+        # through the pipe; the folder goes when the pool is closed.
+        self.spool_dir = tempfile.mkdtemp(prefix="piiscan-spool-")
+        if options is not None:
+            options = dataclasses.replace(options, spool_dir=self.spool_dir)
         self.initargs = (options, key, id_check, max_memory, logging.getLogger().level)
         self.executor = self._build()
 
@@ -147,3 +155,4 @@ class ProcessPool:
             for process in list((self.executor._processes or {}).values()):
                 process.kill()
         self.executor.shutdown(wait=not abort, cancel_futures=True)
+        shutil.rmtree(self.spool_dir, ignore_errors=True)

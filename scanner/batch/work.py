@@ -68,7 +68,7 @@ class Worker:
             return _failed(job, VANISHED, "the file disappeared while the share was being scanned")
         except OSError as exc:
             return _failed(job, "read_failed", f"cannot read the file: {exc.strerror or exc}")
-        records = [r.model_dump() for r in self.scanner.scan_data(data, job.display)]
+        records = self.scanner.scan_data(data, job.display, dump=True)
         scan = FileScan(path=job.path, root=job.root, size=len(data), mtime_ns=job.mtime_ns,
                         sha256=hashlib.sha256(data).hexdigest(), records=records)
         verdict = self._check_id(data, job, records)

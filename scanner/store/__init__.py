@@ -85,7 +85,9 @@ class FileScan:
     size: int
     mtime_ns: int
     sha256: Optional[str]
-    records: List[dict]    # finding / document / error records in the order the pipeline gave them
+    # finding / document / error records in the order the pipeline gave them: a list, or a Spool
+    # (scanner/spool.py) when there are many
+    records: Sequence[dict]
     id_checks: Dict[str, dict] = field(default_factory=dict)  # member ("" for the file) -> verdict
 
 
@@ -236,14 +238,14 @@ class Store:
                 ids = conn.execute(files.insert().returning(files.c.id, sort_by_parameter_order=True),
                                    [dict(path=scan.path, **_file_row(run_id, scan, rules_version)) for scan in new])
                 existing.update(zip((scan.path for scan in new), ids.scalars().all()))
-            records = _Rows(run_id)
+            records = _Rows(run_id, conn)
             for scan in scans:
                 file_id = existing[scan.path]
                 if scan.path in updated:
                     conn.execute(files.update().where(files.c.id == file_id)
                                  .values(**_file_row(run_id, scan, rules_version)))
                 records.add(file_id, scan)
-            records.insert(conn)
+            records.flush()
 
     def record_errors(self, run_id: int, records: Iterable[dict]) -> None:
         """Errors that belong to no file (a missing root, an unreadable folder)."""
@@ -272,6 +274,7 @@ class Store:
                     for name, table in (("documents", documents), ("findings", findings), ("errors", errors))}
 
 
+CHUNK = 5000  # rows per INSERT statement (memory stays bounded for a file with millions of findings)
 _KNOWN = (files.c.id, files.c.path, files.c.size, files.c.mtime_ns, files.c.sha256, files.c.rules_version,
           files.c.state, files.c.error_code)
 _FINDING_COLUMNS = ("page", "part", "entity_type", "score", "start", "end", "bbox", "page_size", "source",
@@ -279,8 +282,14 @@ _FINDING_COLUMNS = ("page", "part", "entity_type", "score", "start", "end", "bbo
 
 
 def _file_row(run_id: int, scan: FileScan, rules_version: str) -> dict:
-    whole_error = next((r for r in scan.records if r["kind"] == "error" and not r.get("member")), None)
-    failed = whole_error is not None and not any(r["kind"] == "document" for r in scan.records)
+    whole_error, has_document = None, False
+    for record in scan.records:   # one pass: a large result is read back from disk
+        if record["kind"] == "document":
+            has_document = True
+            break
+        if whole_error is None and record["kind"] == "error" and not record.get("member"):
+            whole_error = record
+    failed = whole_error is not None and not has_document
     return dict(root=scan.root, folder=str(Path(scan.path).parent), size=scan.size, mtime_ns=scan.mtime_ns,
                 sha256=scan.sha256, rules_version=rules_version, scanned_at=now(), run_id=run_id,
                 state="error" if failed else "ok", error_code=whole_error["error"] if failed else None)
@@ -288,42 +297,73 @@ def _file_row(run_id: int, scan: FileScan, rules_version: str) -> dict:
 
 class _Rows:
     """The documents, findings, ID-check verdicts and errors of a group of files, inserted with one
-    statement per table (documents with RETURNING, so their findings know their ids)."""
+    statement per table (documents with RETURNING, so their findings know their ids), ``CHUNK`` rows at
+    a time: a file with a million findings is written in pieces, in the same transaction.
 
-    def __init__(self, run_id: int):
-        self.run_id = run_id
+    A document's findings come before it in the record stream. When more than ``CHUNK`` of them wait for
+    their document, its row is inserted early (completed when its record arrives) so they can be written.
+    """
+
+    def __init__(self, run_id: int, conn: Connection):
+        self.run_id, self.conn = run_id, conn
         self.documents: List[dict] = []
         self.findings: List[Tuple[int, dict]] = []   # (index of their document, row)
         self.verdicts: List[Tuple[int, dict]] = []
         self.errors: List[dict] = []
+        self.early: Dict[Tuple[int, Optional[str]], int] = {}   # (file id, member) -> id of a row inserted early
 
     def add(self, file_id: int, scan: FileScan) -> None:
-        # A document's findings come before it in the record stream.
         pending: Dict[Optional[str], List[dict]] = {}
         for record in scan.records:
             kind = record["kind"]
             if kind == "finding":
-                pending.setdefault(record.get("member"), []).append(record)
+                waiting = pending.setdefault(record.get("member"), [])
+                waiting.append(_finding_row(file_id, record))
+                if len(waiting) >= CHUNK:
+                    document_id = self._early_document(file_id, record.get("member"))
+                    self.conn.execute(findings.insert(), [dict(row, document_id=document_id) for row in waiting])
+                    waiting.clear()
             elif kind == "error":
                 self.errors.append(dict(file_id=file_id, run_id=self.run_id, path=scan.path,
                                         member=record.get("member"), code=record["error"], message=record["message"]))
             elif kind == "document":
-                member = record.get("member")
-                index = len(self.documents)
-                self.documents.append(dict(
-                    file_id=file_id, member=member, pages=record["pages"], language=record.get("language"),
-                    languages=record.get("languages") or [], ocr=bool(record.get("ocr")),
-                    findings=record["findings"], sha256=record["sha256"], duration_ms=record["duration_ms"]))
-                self.findings += [(index, dict(file_id=file_id, **{c: f.get(c) for c in _FINDING_COLUMNS}))
-                                  for f in pending.pop(member, [])]
-                verdict = scan.id_checks.get(member or "")
-                if verdict:
-                    self.verdicts.append((index, dict(
-                        file_id=file_id, compliant=bool(verdict["compliant"]),
-                        document_type=verdict.get("document_type"), side=verdict.get("side"),
-                        checks=verdict.get("checks", []), reasons=verdict.get("reasons", []))))
+                self._document(file_id, scan, record, pending.pop(record.get("member"), []))
+            if len(self.findings) + len(self.documents) + len(self.errors) >= CHUNK:
+                self.flush()
 
-    def insert(self, conn: Connection) -> None:
+    def _document(self, file_id: int, scan: FileScan, record: dict, waiting: List[dict]) -> None:
+        member = record.get("member")
+        row = dict(file_id=file_id, member=member, pages=record["pages"], language=record.get("language"),
+                   languages=record.get("languages") or [], ocr=bool(record.get("ocr")),
+                   findings=record["findings"], sha256=record["sha256"], duration_ms=record["duration_ms"])
+        verdict = scan.id_checks.get(member or "")
+        verdict_row = verdict and dict(
+            file_id=file_id, compliant=bool(verdict["compliant"]), document_type=verdict.get("document_type"),
+            side=verdict.get("side"), checks=verdict.get("checks", []), reasons=verdict.get("reasons", []))
+        early = self.early.pop((file_id, member), None)
+        if early is None:
+            index = len(self.documents)
+            self.documents.append(row)
+            self.findings += [(index, finding) for finding in waiting]
+            if verdict_row:
+                self.verdicts.append((index, verdict_row))
+            return
+        self.conn.execute(documents.update().where(documents.c.id == early).values(**row))
+        if waiting:
+            self.conn.execute(findings.insert(), [dict(finding, document_id=early) for finding in waiting])
+        if verdict_row:
+            self.conn.execute(id_checks.insert(), [dict(verdict_row, document_id=early)])
+
+    def _early_document(self, file_id: int, member: Optional[str]) -> int:
+        key = (file_id, member)
+        if key not in self.early:
+            self.early[key] = self.conn.execute(documents.insert().returning(documents.c.id), dict(
+                file_id=file_id, member=member, pages=0, languages=[], ocr=False, findings=0, sha256="",
+                duration_ms=0)).scalar_one()
+        return self.early[key]
+
+    def flush(self) -> None:
+        conn = self.conn
         if self.documents:
             ids = conn.execute(documents.insert().returning(documents.c.id, sort_by_parameter_order=True),
                                self.documents).scalars().all()
@@ -333,6 +373,11 @@ class _Rows:
                 conn.execute(id_checks.insert(), [dict(row, document_id=ids[i]) for i, row in self.verdicts])
         if self.errors:
             conn.execute(errors.insert(), self.errors)
+        self.documents, self.findings, self.verdicts, self.errors = [], [], [], []
+
+
+def _finding_row(file_id: int, record: dict) -> dict:
+    return dict(file_id=file_id, **{c: record.get(c) for c in _FINDING_COLUMNS})
 
 
 def _alembic_config():
