@@ -214,7 +214,11 @@ class Scanner:
         wanted = self.options.text_entities
         if wanted == []:  # only faces asked for
             return Batch([[] for _ in texts], languages)
-        analysed = self.analyzer.analyze_pages(texts, self.options.language, wanted, self.options.min_score)
+        from scanner.analyze.ner import field_ner_spans  # beside the analyzer, loaded with it
+
+        analysed = self.analyzer.analyze_pages(texts, self.options.language, wanted, self.options.min_score,
+                                               ner_spans=[field_ner_spans(p.text, p.fields) if p.fields else None
+                                                          for p in pages])
         detections = []
         for page, result in zip(pages, analysed):
             found = result.detections

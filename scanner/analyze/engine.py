@@ -10,9 +10,10 @@ overlapping results are resolved so each character belongs to one finding.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -45,6 +46,12 @@ class PageAnalysis:
         for s in self.segments:
             weights[s.language] = weights.get(s.language, 0) + s.end - s.start
         return weights
+
+
+def _within(spans: Sequence[Tuple[int, int]], segment: Segment) -> List[Tuple[int, int]]:
+    """The parts of ``spans`` inside ``segment``, in its own offsets."""
+    return [(max(start, segment.start) - segment.start, min(end, segment.end) - segment.start)
+            for start, end in spans if start < segment.end and segment.start < end]
 
 
 @dataclass
@@ -108,15 +115,24 @@ class Analyzer:
         return [page.detections for page in self.analyze_pages(texts, language, entities, min_score)]
 
     def analyze_pages(self, texts: Sequence[str], language: str = "auto", entities: Optional[Sequence[str]] = None,
-                      min_score: Optional[float] = None) -> List[PageAnalysis]:
-        """Analyse several texts (a document's pages); spaCy sees all their segments in one batch."""
+                      min_score: Optional[float] = None,
+                      ner_spans: Optional[Sequence[Optional[Sequence[Tuple[int, int]]]]] = None) -> List[PageAnalysis]:
+        """Analyse several texts (a document's pages); spaCy sees all their segments in one batch.
+
+        ``ner_spans``: for each text, None or the only (start, end) spans spaCy is to read in it
+        (``field_ner_spans`` of a structured page); by default it reads the lines that can hold a name.
+        """
         wanted = list(entities) if entities else self.entities
         threshold = self.min_score if min_score is None else min_score
         segments = [self.segments(text, language) for text in texts]
         jobs: List[tuple[int, Segment]] = [(index, s) for index, pieces in enumerate(segments) for s in pieces]
         chunks = [texts[i][s.start:s.end] for i, s in jobs]
+        spans = None
+        if ner_spans is not None:
+            spans = [None if ner_spans[i] is None else _within(ner_spans[i], s) for i, s in jobs]
         # No name wanted: spaCy is not run at all.
-        artifacts = self.nlp_engine.entities_of(chunks, [s.language for _, s in jobs], run="PERSON" in wanted)
+        artifacts = self.nlp_engine.entities_of(chunks, [s.language for _, s in jobs], run="PERSON" in wanted,
+                                                spans=spans)
         results: List[List[Detection]] = [[] for _ in texts]
         for (index, segment), chunk, artifact in zip(jobs, chunks, artifacts):
             found = self.engine.analyze(
@@ -171,9 +187,19 @@ class Analyzer:
         rest = [d for d in detections if d not in inside]
         ordered = sorted(rest, key=lambda d: (-d.score, self.priority.get(d.entity_type, last), d.start - d.end))
         kept: List[Detection] = []
-        for det in ordered:
-            if all(det.end <= k.start or k.end <= det.start for k in kept):
-                kept.append(det)
+        if any(d.end <= d.start for d in ordered):  # an empty span: not ordered like the others
+            for det in ordered:
+                if all(det.end <= k.start or k.end <= det.start for k in kept):
+                    kept.append(det)
+        else:
+            starts: List[int] = []  # of the kept spans, which do not overlap: their ends are in order too
+            ends: List[int] = []
+            for det in ordered:
+                at = bisect_right(ends, det.start)  # the first kept span ending after det starts
+                if at == len(starts) or det.end <= starts[at]:
+                    kept.append(det)
+                    starts.insert(at, det.start)
+                    ends.insert(at, det.end)
         kept += [d for d in inside if not any(k is not d and k.entity_type == d.entity_type
                                              and k.start == d.start for k in kept)]
         return sorted(kept, key=lambda d: (d.start, d.end))

@@ -18,6 +18,7 @@ type; here the fields complete what the recognizers found:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -52,20 +53,57 @@ def with_schema_fields(page: Page, detections: List[Detection], wanted: Optional
              and _valid(f.entity, page.text[f.start:f.end])]
     if not typed:
         return detections
-    kept = [d for d in detections if not any(_inside(d, f) and d.entity_type != f.entity for f in typed)]
+    typed.sort(key=lambda f: (f.start, f.end))
+    if any(b.start < a.end for a, b in zip(typed, typed[1:])):
+        return _overlapping(typed, detections, language)  # typed values inside others: our extractors make none
+    # Fields do not overlap: a detection can only lie inside the last field starting at or before it,
+    # and what is added for a field lies inside it, out of every other field's way.
+    starts = [f.start for f in typed]
+    kept = []
+    for d in detections:
+        at = bisect_right(starts, d.start) - 1
+        if at < 0 or d.end > typed[at].end or d.entity_type == typed[at].entity:
+            kept.append(d)
+    order = sorted(range(len(kept)), key=lambda i: kept[i].start)
+    dropped, added = set(), []
+    active: List[int] = []  # kept detections overlapping the field (in their order in kept)
+    following = 0
     for f in typed:
-        same = [d for d in kept if d.entity_type == f.entity and d.start < f.end and f.start < d.end]
+        while following < len(order) and kept[order[following]].start < f.end:
+            active.append(order[following])
+            following += 1
+        active = sorted(i for i in active if kept[i].end > f.start)
+        same = [kept[i] for i in active if kept[i].entity_type == f.entity]
         if not same:
-            kept.append(Detection(entity_type=f.entity, start=f.start, end=f.end, score=SCHEMA_SCORE,
-                                  recognizer=RECOGNIZER, language=language or "",
-                                  why=f"the document's schema says {f.location} is a {f.entity}"))
+            added.append(_schema_detection(f, language))
         elif all(_inside(d, f) for d in same) and (min(d.start for d in same), max(d.end for d in same)) != (
                 f.start, f.end):
             # The recognizer saw part of the value ("Po box 878" of a whole address): the finding is the value.
             best = max(same, key=lambda d: d.score)
+            dropped.update(i for i in active if kept[i] in same)
+            added.append(replace(best, start=f.start, end=f.end))
+    kept = [d for i, d in enumerate(kept) if i not in dropped] + added
+    return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+def _overlapping(typed: List[Field], detections: List[Detection], language: Optional[str]) -> List[Detection]:
+    """The same for fields that overlap: every field against every detection."""
+    kept = [d for d in detections if not any(_inside(d, f) and d.entity_type != f.entity for f in typed)]
+    for f in typed:
+        same = [d for d in kept if d.entity_type == f.entity and d.start < f.end and f.start < d.end]
+        if not same:
+            kept.append(_schema_detection(f, language))
+        elif all(_inside(d, f) for d in same) and (min(d.start for d in same), max(d.end for d in same)) != (
+                f.start, f.end):
+            best = max(same, key=lambda d: d.score)
             kept = [d for d in kept if d not in same]
             kept.append(replace(best, start=f.start, end=f.end))
     return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+def _schema_detection(f: Field, language: Optional[str]) -> Detection:
+    return Detection(entity_type=f.entity, start=f.start, end=f.end, score=SCHEMA_SCORE, recognizer=RECOGNIZER,
+                     language=language or "", why=f"the document's schema says {f.location} is a {f.entity}")
 
 
 def _inside(det: Detection, field: Field) -> bool:

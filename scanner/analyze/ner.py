@@ -13,19 +13,23 @@ lists. We need one thing from spaCy: PER entities for the PERSON recognizer.
   name the PERSON recognizer would keep (a single word is kept only when the
   rules vouch for it, and rules do not need NER). The NER model looks at four
   tokens either side, so a line is enough context. On our samples this is
-  about half the text.
+  about half the text;
+- in a structured page (a JSON or spreadsheet export, an e-invoice) spaCy only
+  sees the values that can hold a name (``field_ner_spans``): not the keys and
+  headers on every line, nor the typed values, which the schema reports already.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator, List, NamedTuple, Sequence, Tuple
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from scanner.errors import RunFailed
+from scanner.extract import Field
 
 _WORD = re.compile(r"[^\W\d_]+\.?")  # letters only, any script (Ionuț, Yılmaz), with a following dot
 _LINE = re.compile(r"[^\n]*\n?")
@@ -74,6 +78,36 @@ def ner_blocks(text: str) -> List[Tuple[int, int]]:
     return blocks
 
 
+def field_ner_spans(text: str, fields: Iterable[Field]) -> List[Tuple[int, int]]:
+    """Where spaCy reads a structured page: the lines of its untyped values that have two name-shaped words.
+
+    The rule of ``ner_blocks``, applied to each value rather than each line of the page: a line of
+    an export is a whole record, keys and all. A typed value needs no NER (a "naam" column is a
+    PERSON by the schema: scanner/analyze/fields.py reports it). Values that touch or overlap
+    (nested XML elements) make one span; a span is at most MAX_BLOCK long (a longer value is cut
+    at a space) and no two spans overlap.
+    """
+    spans = sorted((f.start + start, f.start + end) for f in fields if f.entity is None and f.end > f.start
+                   for start, end in ner_blocks(text[f.start:f.end]))
+    merged: List[Tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            last_start, last_end = merged[-1]
+            if end <= last_end:
+                continue
+            if end - last_start <= MAX_BLOCK:
+                merged[-1] = (last_start, end)
+                continue
+            start = last_end
+        while end - start > MAX_BLOCK:
+            cut = text.rfind(" ", start + 1, start + MAX_BLOCK)
+            cut = cut + 1 if cut > start else start + MAX_BLOCK
+            merged.append((start, cut))
+            start = cut
+        merged.append((start, end))
+    return merged
+
+
 class OfflineSpacyNlpEngine(SpacyNlpEngine):
     def __init__(self, model: str, components: Sequence[str], languages: Sequence[str], labels: dict,
                  tokenizer: str = "model", line_filter: bool = True):
@@ -107,14 +141,21 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         nlp = spacy.load(self.model, exclude=exclude, config=overrides)
         self.nlp = {lang: nlp for lang in self.languages}
 
-    def entities_of(self, texts: Sequence[str], languages: Sequence[str], run: bool = True) -> Iterator[NlpArtifacts]:
-        """NLP artefacts (entities only) for each text, spaCy batched over all of them."""
+    def entities_of(self, texts: Sequence[str], languages: Sequence[str], run: bool = True,
+                    spans: Optional[Sequence[Optional[Sequence[Tuple[int, int]]]]] = None) -> Iterator[NlpArtifacts]:
+        """NLP artefacts (entities only) for each text, spaCy batched over all of them.
+
+        ``spans``: for each text, the (start, end) spans spaCy reads instead of ``ner_blocks``
+        (``field_ner_spans`` of a structured page), or None. Without the line filter it reads everything.
+        """
         if not run:
-            blocks: List[List[Tuple[int, int]]] = [[] for _ in texts]
-        elif self.line_filter:
+            blocks: List[Sequence[Tuple[int, int]]] = [[] for _ in texts]
+        elif not self.line_filter:
+            blocks = [[(0, len(text))] if text else [] for text in texts]
+        elif spans is None:
             blocks = [ner_blocks(text) for text in texts]
         else:
-            blocks = [[(0, len(text))] if text else [] for text in texts]
+            blocks = [ner_blocks(text) if given is None else given for text, given in zip(texts, spans)]
         pieces = [(index, start, texts[index][start:end]) for index, found in enumerate(blocks)
                   for start, end in found]
         entities: List[List[Entity]] = [[] for _ in texts]

@@ -72,6 +72,15 @@ def test_foreign_national_format_needs_a_label(analyzer):
 
 
 @pytest.mark.parametrize("text,expected", [
+    # the label's number is Belgian, found already; the French one after it is still looked for
+    ("Tél. 0470123456 / 06 12 34 56 78", ["0470123456", "06 12 34 56 78"]),
+    ("debtor.phone: 0475 75 70 90\tdebtor.note: GSM 06 12 34 56 78", ["0475 75 70 90", "06 12 34 56 78"]),
+])
+def test_foreign_number_after_a_found_one(analyzer, text, expected):
+    assert found(analyzer, text, "PHONE_NUMBER") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("née le 12/03/1985 à Liège", ["12/03/1985"]),
     ("geboren op 3 juni 1990", ["3 juni 1990"]),
     ("Geburtsdatum: 13. Mai 1983", ["13. Mai 1983"]),

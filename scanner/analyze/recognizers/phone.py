@@ -20,6 +20,7 @@ a payment reference (``+++090/9337/55493+++``), nor be shaped like a date
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import List, Optional
 
 import phonenumbers
@@ -43,6 +44,7 @@ _DATE_SHAPE = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$")
 _ENTERPRISE_SHAPE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 
 
+_DIGIT = re.compile(r"\d")
 _CANDIDATE = re.compile(r"(?:\+|\(\+?|\b0)[\d().\-/ \t\u00a0]{7,24}\d")
 
 
@@ -69,15 +71,29 @@ class PhoneNumberRecognizer(PresidioPhoneRecognizer):
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
         results: List[RecognizerResult] = []
+        starts: List[int] = []  # of the results, sorted (they do not overlap: their ends are sorted too)
+        ends: List[int] = []
 
         def collect(region: str, offset: int, piece: str) -> None:
             for match in phonenumbers.PhoneNumberMatcher(piece, region, leniency=self.leniency):
                 start, end = offset + match.start, offset + match.end
-                if any(r.start < end and start < r.end for r in results):
+                at = bisect_left(ends, start + 1)  # the first result ending after ``start``
+                if at < len(starts) and starts[at] < end:
                     continue
                 if self._plausible(text, start, end, foreign=region != "BE"):
                     match.start, match.end = start, end
                     results.append(self._get_recognizer_result(match, text, region, nlp_artifacts))
+                    starts.insert(at, start)
+                    ends.insert(at, end)
+
+        def found_already(start: int, piece: str) -> bool:
+            """Every digit of ``piece`` is in a result: a match there would overlap one, and be dropped."""
+            for digit in _DIGIT.finditer(piece):
+                position = start + digit.start()
+                at = bisect_right(starts, position) - 1
+                if at < 0 or ends[at] <= position:
+                    return False
+            return True
 
         # Belgian numbers, and any number with an international prefix. libphonenumber is
         # only shown the places where a phone number can start (a cheap regex finds them).
@@ -86,8 +102,12 @@ class PhoneNumberRecognizer(PresidioPhoneRecognizer):
         # A foreign number in its national form only counts after a phone label, so the
         # other regions only look at the few characters after each label (libphonenumber
         # is the costliest recognizer: this keeps it to one pass over the text).
+        # A label before a number found already (``debtor.phone: 0470 12 34 56`` on every line of an
+        # export) leaves nothing for them to find.
         for label in _LABEL.finditer(text):
             window = text[label.end():label.end() + 30]
+            if found_already(label.end(), window):
+                continue
             for region in self.supported_regions[1:]:
                 collect(region, label.end(), window)
         return results
