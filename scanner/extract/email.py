@@ -82,6 +82,10 @@ def _eml(data: bytes, limits: Limits) -> Extracted:
             continue
         try:
             blob = member_data(leaf.part)
+        except RecursionError:  # an e-mail forwarded inside an e-mail, hundreds of times over
+            bag.error(leaf.name, UnreadableMember.code, "this attached e-mail nests other e-mails too deeply "
+                      "to be read; not scanned")
+            blob = None
         except Exception:  # noqa: BLE001 - one broken attachment must not hide the others
             bag.error(leaf.name, UnreadableMember.code, "this attachment is damaged and could not be read")
             blob = None

@@ -76,6 +76,13 @@ class UnreadableMember(ScanError):
     code = "unreadable_member"
 
 
+class PdfBomb(ScanError):
+    """A compressed stream of a PDF that expands to far more than a real page needs: refused before
+    the PDF library reads it (a 3 MB file can hold a 1 GB content stream)."""
+
+    code = "pdf_bomb"
+
+
 class CorruptPdf(ScanError):
     code = "corrupt_pdf"
 

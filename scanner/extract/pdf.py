@@ -10,6 +10,10 @@
 
 Rendering is capped by ``Limits.max_pixels`` (an "enormous page" is drawn
 smaller, never at full size), and the page count by ``Limits.max_pages``.
+Before pdfium reads a PDF, its compressed streams are checked
+(:func:`check_streams`): a content, font or object stream that inflates past
+``MAX_STREAM_BYTES``, or an image whose declared size is over the pixel limit,
+makes the PDF a ``pdf_bomb`` error instead of gigabytes of memory.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ import io
 import logging
 import math
 import re
-from typing import List, Tuple
+import zlib
+from typing import List, Optional, Tuple
 
 import pypdfium2 as pdfium
 
 from scanner.extract import Extracted, Limits, Member, Page, Word
 from scanner.extract import ocr
-from scanner.extract.errors import CorruptPdf, EncryptedDocument, TooManyPages
+from scanner.extract.errors import CorruptPdf, EncryptedDocument, PdfBomb, TooManyPages
 
 log = logging.getLogger(__name__)
 GEOMETRY_DPI = 200
@@ -36,7 +41,58 @@ _WORD = re.compile(r"\S+")
 
 
 
-def open_pdf(data: bytes) -> pdfium.PdfDocument:
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated stream other than an image (real ones: a few MB at most)
+# An image is drawn scaled to the page (within max_pixels) but decoded whole first: a 9,000 x 9,000
+# scan (ocrmypdf's "enormous page") is fine, a 100,000 x 100,000 one is not.
+IMAGE_PIXELS_FACTOR = 4
+_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_FLATE = re.compile(rb"/(?:FlateDecode|Fl)(?![A-Za-z])")
+_IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
+_DIMENSION = re.compile(rb"/(Width|Height)\s+(\d+)(?!\s+\d+\s+R)")
+
+
+def check_streams(data: bytes, limits: Limits) -> None:
+    """Raise PdfBomb when a Flate stream would expand beyond what a document needs.
+
+    Images are judged by their declared width x height (what pdfium decodes them to) against
+    ``IMAGE_PIXELS_FACTOR x limits.max_pixels``; other streams (page contents, fonts, object streams) are inflated in
+    1 MiB steps, without keeping the output, and stopped at ``MAX_STREAM_BYTES``.
+    """
+    for match in _STREAM.finditer(data):
+        head = data[max(0, match.start() - 2048):match.start()]
+        head = head[head.rfind(b" obj") + 1:] if b" obj" in head else head
+        if not _FLATE.search(head):
+            continue
+        if _IMAGE.search(head):
+            size = dict((key, int(value)) for key, value in _DIMENSION.findall(head))
+            if size.get(b"Width", 0) * size.get(b"Height", 0) > IMAGE_PIXELS_FACTOR * limits.max_pixels:
+                raise PdfBomb(f"an image in the PDF is {size[b'Width']} x {size[b'Height']} pixels, over "
+                              f"{IMAGE_PIXELS_FACTOR * limits.max_pixels:,}; the PDF was not read")
+            continue
+        if _inflated_size(data, match.end(), MAX_STREAM_BYTES) > MAX_STREAM_BYTES:
+            raise PdfBomb(f"a compressed stream in the PDF expands to more than "
+                          f"{MAX_STREAM_BYTES // (1024 * 1024)} MiB (a decompression bomb); the PDF was not read")
+
+
+def _inflated_size(data: bytes, start: int, cap: int) -> int:
+    """Bytes the zlib stream at ``start`` inflates to, counting up to just past ``cap``."""
+    inflater = zlib.decompressobj()
+    total, position = 0, start
+    try:
+        while position < len(data) and not inflater.eof and total <= cap:
+            chunk = inflater.unconsumed_tail or data[position:position + 65536]
+            if not inflater.unconsumed_tail:
+                position += len(chunk)
+            total += len(inflater.decompress(chunk, 1024 * 1024))
+    except zlib.error:
+        pass  # damaged: pdfium reports what it can read of it
+    return total
+
+
+def open_pdf(data: bytes, limits: Optional[Limits] = None) -> pdfium.PdfDocument:
+    """The PDF opened with pdfium; with ``limits``, its streams are checked first (check_streams)."""
+    if limits is not None:
+        check_streams(data, limits)
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -64,7 +120,7 @@ def render(data: bytes, index: int, scale: float):
 
 
 def extract_pdf(data: bytes, name: str, limits: Limits = Limits()) -> Extracted:
-    pdf = open_pdf(data)
+    pdf = open_pdf(data, limits)
     try:
         count = len(pdf)
         if count > limits.max_pages:

@@ -104,7 +104,7 @@ def load_pages(data: bytes, name: str, limits: Limits) -> Tuple[List[Image.Image
     elif kind == "pdf":
         from scanner.extract.pdf import open_pdf, scale_for
 
-        pdf = open_pdf(data)
+        pdf = open_pdf(data, limits)
         try:
             pages = [pdf[i].render(scale=scale_for(pdf[i], PDF_DPI, limits)).to_pil().convert("RGB")
                      for i in range(min(len(pdf), MAX_PAGES + 1))]

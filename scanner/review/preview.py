@@ -185,7 +185,7 @@ def page_count(source: Source, limits: Limits = Limits()) -> int:
         from scanner.extract.pdf import open_pdf
 
         with PDFIUM:
-            pdf = open_pdf(source.data)
+            pdf = open_pdf(source.data, limits)
             try:
                 return len(pdf)
             finally:
