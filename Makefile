@@ -38,7 +38,7 @@ bench: install
 	$(BIN)/python -m tools.bench --out docs/bench.md
 	$(BIN)/python -m tools.bench_documents --out docs/bench-documents.md
 	$(BIN)/python -m tools.bench_idcheck --out docs/bench-idcheck.md
-	$(BIN)/python -m tools.bench_service --out docs/bench-service.md
+	$(BIN)/python -m tools.bench_service --mix --out docs/bench-service.md
 	$(BIN)/python -m tools.bench_batch --out docs/bench-batch.md
 	$(BIN)/python -m tools.bench_review --out docs/bench-review.md
 	$(BIN)/python -m tools.bench_structured --jsonl-mb 200 --json-mb 20 --xlsx-mb 5 --out docs/bench-structured.md

@@ -187,11 +187,15 @@ def _records(args, scanners: _LazyScanner, tally) -> Iterator:
     roots = [p for p in args.paths if p != "-"]
     if not roots:
         return
-    store = None
+    store, store_failures = None, ()
     if args.db:
-        from scanner.store import Store
+        import sqlalchemy as sa
+
+        from scanner.store import Store, normalise_url, safe_url
 
         store = Store.open(args.db)
+        # The database stopped or its disk is full mid-run: what was committed is kept, the rest is rescanned.
+        store_failures = (sa.exc.OperationalError, sa.exc.InterfaceError)
     walker = Walker(include=args.include, exclude=args.exclude, max_size=parse_size(args.max_file_size))
     progress = None if args.no_progress else progress_for()
     executor = _executor(args, scanners, id_check=store is not None)
@@ -202,6 +206,10 @@ def _records(args, scanners: _LazyScanner, tally) -> Iterator:
         for data in batch.records():
             yield kinds[data["kind"]](**data)
         completed = True
+    except store_failures as exc:
+        reason = str(exc.orig or exc).strip().splitlines() or [type(exc).__name__]
+        raise RunFailed(f"the findings store {safe_url(normalise_url(args.db))} failed ({reason[0]}); the files "
+                        "stored so far are kept: run the same command again to continue") from exc
     finally:
         executor.close(abort=not completed)
         if store:
@@ -322,6 +330,8 @@ def cmd_redact(args: argparse.Namespace) -> int:
     except ScanError as exc:
         print(json.dumps({"kind": "error", "file": str(source), "error": exc.code, "message": exc.message}))
         return EXIT_RUN_FAILED
+    except OSError as exc:  # e.g. no space left for a temporary file while the document is analysed
+        raise RunFailed(f"cannot redact {source}: {exc.strerror or exc}; no file was written") from exc
     print(json.dumps(result, ensure_ascii=False))
     return EXIT_OK
 
@@ -362,7 +372,10 @@ def _fix(checker, data: bytes, name: str, target: Path, write) -> dict:
         masked, after = checker.fix_bytes(data, name)
     except ScanError as exc:
         return {"output": None, "compliant": False, "error": exc.code, "message": exc.message}
-    write(target, masked)
+    try:
+        write(target, masked)
+    except OSError as exc:  # a full disk, a read-only folder: plain words, and nothing half-written is left
+        raise RunFailed(f"cannot write {target}: {exc.strerror or exc}; no masked copy was written") from exc
     return {"output": str(target), "compliant": after.compliant}
 
 

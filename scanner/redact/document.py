@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import List
 
 from scanner.analyze.engine import Detection
-from scanner.errors import ScanError
+from scanner.errors import RunFailed, ScanError
 from scanner.extract.dispatch import kind_of
 from scanner.pipeline import Scanner, box_for
 from scanner.records import FACE
@@ -155,6 +155,9 @@ def redact_file(scanner: Scanner, source: Path, target: Path, operator: str) -> 
         raise RedactionRefused("the output is the input: piiscan never modifies the original")
     data = source.read_bytes()
     output, summary = redact_bytes(scanner, data, str(source), operator)
-    write_atomically(target, output)
+    try:
+        write_atomically(target, output)
+    except OSError as exc:  # a full disk, a read-only folder: plain words, and nothing half-written is left
+        raise RunFailed(f"cannot write {target}: {exc.strerror or exc}; no file was written") from exc
     return {"kind": "redaction", "input": str(source), "output": str(target), "operator": operator,
             "verified": True, **summary}

@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from scanner import __version__
 from scanner.extract.dispatch import kind_of
@@ -35,6 +36,7 @@ from scanner.service.upload import MULTIPART_SLACK, UploadProblem, read_upload, 
 
 log = logging.getLogger("piiscan.service")
 RETRY_AFTER_S = 5
+DRAIN_S = 10.0  # at most this long reading (and dropping) the rest of a refused upload before answering 413
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"cache-control", b"no-store"),
@@ -234,7 +236,10 @@ def create_app(settings: ServiceSettings, log_level: int = logging.WARNING) -> F
         """Admit the request (size, queue), read the upload into memory, check its form fields."""
         limit = settings.max_upload_bytes
         length = request.headers.get("content-length", "")
+        chunks = request.stream()
         if length.isdigit() and int(length) > limit + MULTIPART_SLACK:
+            if int(length) <= 2 * limit + MULTIPART_SLACK:
+                await drain(chunks, int(length))
             problem = too_large(limit)
             raise APIError(problem.status, problem.code, problem.message, headers={"Connection": "close"})
         if not pool.accepting:
@@ -247,9 +252,11 @@ def create_app(settings: ServiceSettings, log_level: int = logging.WARNING) -> F
         try:
             try:
                 async with asyncio.timeout(max(30.0, settings.time_limit_s)):
-                    upload = await read_upload(request.headers.get("content-type", ""), request.stream(), limit)
+                    upload = await read_upload(request.headers.get("content-type", ""), chunks, limit)
             except UploadProblem as problem:
                 headers = {"Connection": "close"} if problem.status == 413 else None
+                if problem.status == 413:
+                    await drain(chunks, limit)
                 raise APIError(problem.status, problem.code, problem.message, headers=headers) from None
             except TimeoutError:
                 raise APIError(408, "upload_timeout", "the upload was too slow", headers={"Connection": "close"}) \
@@ -262,6 +269,21 @@ def create_app(settings: ServiceSettings, log_level: int = logging.WARNING) -> F
             yield upload
         finally:
             pool.pending -= 1
+
+    async def drain(chunks, most: int) -> None:
+        """Read and drop the rest of a refused upload, up to ``most`` bytes and DRAIN_S seconds. Closing a
+        connection with unread bytes makes the kernel reset it, and a client still sending its body then
+        loses the 413 answer (measured: most of them at 20 concurrent uploads over loopback); an upload
+        larger than that is cut off as before."""
+        received = 0
+        try:
+            async with asyncio.timeout(DRAIN_S):
+                async for chunk in chunks:
+                    received += len(chunk)
+                    if received > most:
+                        return
+        except (TimeoutError, ClientDisconnect):
+            return
 
     async def run(job: str, data: bytes, name: str, params: dict) -> dict:
         try:
