@@ -14,6 +14,8 @@ import zlib
 
 from PIL import Image
 
+from tools.make_share import pdf_file
+
 def png_dimensions(w=40000, h=40000):
     """A 1-bit PNG of w x h black pixels: 190 KB that would decode to 1.6 G pixels."""
     raw = zlib.compressobj(9)
@@ -25,18 +27,8 @@ def png_dimensions(w=40000, h=40000):
     def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0)) + chunk(b"IDAT", bytes(out)) + chunk(b"IEND", b"")
 
-def pdf(objects):
-    """A PDF made of these object bodies (object 1 is the catalogue), with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for o in offsets: out += b"%010d 00000 n \n" % o
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+pdf = pdf_file  # object bodies -> a PDF with its cross-reference table
+
 
 def pdf_pages(n=100_000):
     """10 MB of PDF declaring 100,000 empty pages."""

@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scanner.store import Store, files, scan_runs
-from tests.batch.conftest import stored
+from scanner.store import Store, scan_runs
+from tests.batch.conftest import stored, stored_files, uninterrupted
 from tests.conftest import PG_USER, PIISCAN, ROOT, SAMPLES, _as_postgres_user, _free_port, _postgres_bindir
 
 KEY = "test-key"  # the fingerprint key of the CLI runs, and of the session's scanner (the reference run)
@@ -151,32 +151,13 @@ def share(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(share, tmp_path_factory, scanner):
-    """The findings of one uninterrupted run on a fresh store (in this process, same key as the CLI)."""
-    from scanner.batch import BatchScan
-    from scanner.batch.pool import InProcess
-    from scanner.batch.work import Worker
-
-    store = Store.open(str(tmp_path_factory.mktemp("reference") / "ref.db"))
-    try:
-        list(BatchScan([str(share)], InProcess(Worker(scanner, id_check=False)), "ref", store).records())
-        rows, documents = stored(store), store.counts()["documents"]
-    finally:
-        store.close()
+    rows, documents = uninterrupted(share, tmp_path_factory.mktemp("reference"), scanner)
     assert len(rows) > 50 and documents == len(SHARE_FILES)
     return rows, documents
 
 
 def scan_args(share: Path, url: str) -> list:
     return ["scan", str(share), "--db", url, "--no-progress", "--format", "jsonl", "--out", os.devnull]
-
-
-def stored_files(url: str) -> int:
-    engine = sa.create_engine(Store.open(url, migrate=False).engine.url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(files)).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def assert_complete(url: str, reference, stored_before: int) -> None:

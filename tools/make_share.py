@@ -501,6 +501,12 @@ def text_pdf(pages: List[str]) -> bytes:
         kids.append(len(objects))
     objects[pages_id - 1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids)
                              + b"] /Count %d >>" % len(kids))
+    return pdf_file(objects)
+
+
+def pdf_file(objects: List[bytes]) -> bytes:
+    """A PDF of these object bodies (object n is objects[n - 1], object 1 the catalogue) with its
+    cross-reference table."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):

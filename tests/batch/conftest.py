@@ -62,3 +62,35 @@ def stored(store) -> list:
              .join(documents, documents.c.id == findings.c.document_id).join(files, files.c.id == findings.c.file_id))
     with store.engine.connect() as conn:
         return sorted((tuple(row) for row in conn.execute(query)), key=repr)
+
+
+def uninterrupted(root: Path, folder: Path, scanner) -> tuple:
+    """(stored rows, document count) of one uninterrupted run on a fresh store in ``folder``: what a run
+    that was killed, or whose store failed, must come to once resumed (same key as the CLI runs)."""
+    from scanner.batch import BatchScan
+    from scanner.batch.pool import InProcess
+    from scanner.batch.work import Worker
+    from scanner.store import Store
+
+    store = Store.open(str(folder / "ref.db"))
+    try:
+        list(BatchScan([str(root)], InProcess(Worker(scanner, id_check=False)), "ref", store).records())
+        return stored(store), store.counts()["documents"]
+    finally:
+        store.close()
+
+
+def stored_files(url: str) -> int:
+    """Files in the store at ``url`` (0 before its tables exist), read with a connection of its own."""
+    import sqlalchemy as sa
+
+    from scanner.store import Store, files
+
+    engine = sa.create_engine(Store.open(url, migrate=False).engine.url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(files)).scalar_one()
+    except sa.exc.OperationalError:
+        return 0  # the tables are not there yet
+    finally:
+        engine.dispose()

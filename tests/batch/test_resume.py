@@ -12,8 +12,8 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
-from scanner.store import Store, files
-from tests.batch.conftest import stored
+from scanner.store import Store
+from tests.batch.conftest import stored, stored_files, uninterrupted
 from tests.conftest import PIISCAN, SAMPLES
 
 SOURCES = (sorted((SAMPLES / "text").glob("*.txt"))[:14] + sorted((SAMPLES / "email").glob("*.eml"))
@@ -35,28 +35,9 @@ def big_share(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reference(big_share, tmp_path_factory, scanner):
-    """The findings of one uninterrupted run (in this process, same key as the CLI runs below)."""
-    from scanner.batch import BatchScan
-    from scanner.batch.pool import InProcess
-    from scanner.batch.work import Worker
-
-    store = Store.open(str(tmp_path_factory.mktemp("reference") / "ref.db"))
-    list(BatchScan([str(big_share)], InProcess(Worker(scanner, id_check=False)), "ref", store).records())
-    rows, documents = stored(store), store.counts()["documents"]
-    store.close()
+    rows, documents = uninterrupted(big_share, tmp_path_factory.mktemp("reference"), scanner)
     assert len(rows) > 100 and documents > FILES  # e-mail attachments are documents too
     return rows, documents
-
-
-def stored_files(url: str) -> int:
-    engine = sa.create_engine(Store.open(url, migrate=False).engine.url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(files)).scalar_one()
-    except sa.exc.OperationalError:
-        return 0  # the tables are not there yet
-    finally:
-        engine.dispose()
 
 
 def scan(share, url, workers: int, env) -> subprocess.Popen:
