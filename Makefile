@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu \
                    tesseract-ocr-eng poppler-utils fonts-dejavu-core postgresql chromium
 
-.PHONY: demo test eval bench variants install system-deps samples samples-ids lock clean
+.PHONY: demo test fuzz eval bench variants install system-deps samples samples-ids lock clean
 
 # The sample documents themselves, not the generators and ground-truth files beside them.
 DEMO_DOCS := $(addprefix sample_docs/,text scans photos pdf email office faces)
@@ -26,6 +26,11 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Coverage-guided fuzzing of the document readers and the ID-copy check (tools/fuzz.py), ten minutes per
+# target; a crash or a hang stops with the input in $TMPDIR/piiscan-fuzz/<target>/ and exit status 1.
+fuzz: install
+	$(BIN)/python -m tools.fuzz --target all --seconds 600
 
 eval: install
 	$(BIN)/pip install -q -c constraints.txt -e '.[compare]'

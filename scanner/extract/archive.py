@@ -46,7 +46,7 @@ def extract_zip(data: bytes, name: str, limits: Limits) -> Extracted:
     archive = open_zip(data, CorruptArchive)
     bag = Members(limits)
     for info in archive.infolist():
-        if info.is_dir():
+        if info.filename.endswith("/"):  # a folder; not info.is_dir(), an IndexError on an entry without a name
             continue
         problem = entry_problem(info, limits)
         if problem is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import PurePath
 from typing import Callable
 
@@ -67,12 +68,14 @@ def _zip_kind(data: bytes) -> str:
             if "xl/workbook.xml" in names:
                 return "xlsx"
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:80]
+                with archive.open("mimetype") as entry:  # 80 bytes, not the whole entry (it may be a bomb)
+                    mimetype = entry.read(80)
                 if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
                     return "ods"
                 if mimetype.startswith(b"application/vnd.oasis.opendocument"):
                     return "odt"
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, KeyError, RuntimeError,
+            NotImplementedError):  # a bad offset is a ValueError (found by tools/fuzz.py)
         pass  # the archive extractor says what is wrong with it
     return "zip"
 

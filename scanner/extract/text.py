@@ -148,8 +148,14 @@ class _HtmlText(HTMLParser):
 
 def html_to_text(raw: str) -> Tuple[str, List[Tuple[int, int, int, int]]]:
     parser = _HtmlText(raw)
-    parser.feed(raw)
-    parser.close()
+    try:
+        parser.feed(raw)
+        parser.close()
+    except AssertionError:
+        # Python's HTML parser (before 3.13) raises AssertionError on some malformed declarations
+        # ("<![solde", found by tools/fuzz.py) where a browser skips them: the source is scanned
+        # as it is, markup and all, rather than not at all.
+        return raw, [(0, len(raw), 0, len(raw))]
     return "".join(parser.parts), parser.pieces
 
 

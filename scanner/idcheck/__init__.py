@@ -102,12 +102,17 @@ def load_pages(data: bytes, name: str, limits: Limits) -> Tuple[List[Image.Image
             if len(pages) > MAX_PAGES:
                 break
     elif kind == "pdf":
+        import pypdfium2 as pdfium
+
+        from scanner.extract.errors import CorruptPdf
         from scanner.extract.pdf import open_pdf, scale_for
 
         pdf = open_pdf(data, limits)
         try:
             pages = [pdf[i].render(scale=scale_for(pdf[i], PDF_DPI, limits)).to_pil().convert("RGB")
                      for i in range(min(len(pdf), MAX_PAGES + 1))]
+        except pdfium.PdfiumError as exc:  # a page that cannot be loaded (found by tools/fuzz.py)
+            raise CorruptPdf(f"a page of the PDF cannot be read ({exc})") from exc
         finally:
             pdf.close()
         fmt = "PDF"
