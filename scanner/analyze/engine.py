@@ -27,6 +27,10 @@ from scanner.errors import RunFailed
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = MODELS_DIR / "analyzer.yaml"
+# What Word, LibreOffice, HTML mail (&nbsp;) and French typography put between the groups of a number:
+# the recognizers read them as a plain space or hyphen. One character for one: offsets do not move.
+PLAIN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ",
+                       "\u2010": "-", "\u2011": "-", "\u2013": "-"})
 
 
 @dataclass
@@ -122,6 +126,7 @@ class Analyzer:
         ``ner_spans``: for each text, None or the only (start, end) spans spaCy is to read in it
         (``field_ner_spans`` of a structured page); by default it reads the lines that can hold a name.
         """
+        texts = [text.translate(PLAIN) for text in texts]
         wanted = list(entities) if entities else self.entities
         threshold = self.min_score if min_score is None else min_score
         segments = [self.segments(text, language) for text in texts]

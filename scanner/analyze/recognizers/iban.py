@@ -33,7 +33,9 @@ class IbanCodeRecognizer(ChecksumRecognizer):
     SHAPES = (
         Shape(
             "IBAN",
-            r"(?<![A-Za-z0-9])[A-Za-z]{2}[ ]?[0-9Oo]{2}(?:[ .\-]?[A-Za-z0-9|]{1,5}){2,9}(?![A-Za-z0-9])",
+            # Groups of up to five (OCR glues and splits them), one separator or two spaces between them
+            # (justified text). Atomic groups: a 60-character hash starting "BE12" took 0.3 s of backtracking.
+            r"(?<![A-Za-z0-9])[A-Za-z]{2}[ ]?[0-9Oo]{2}(?:(?:[.\-]| {1,2})?(?>[A-Za-z0-9|]{1,5})){2,9}(?![A-Za-z0-9])",
             strong=True,
         ),
     )
