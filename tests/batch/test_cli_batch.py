@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from scanner.store import Store
-from tests.batch.test_resume import stored_files
+from tests.batch.conftest import stored_files
 from tests.conftest import PIISCAN
 
 
