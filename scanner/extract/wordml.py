@@ -72,27 +72,33 @@ CUSTOM_PROPERTIES = "docProps/custom.xml"
 
 @dataclass(frozen=True)
 class Source:
-    """Where a piece of page text lives: an element's text, or one of its attributes."""
+    """Where a piece of page text lives: an element's text, its tail (the text after it, an
+    OpenDocument paragraph's mixed content), or one of its attributes."""
 
     part: str
     element: etree._Element
     attribute: Optional[str] = None
+    tail: bool = False
 
     def get(self) -> str:
         if self.attribute:
             return self.element.get(self.attribute) or ""
-        return self.element.text or ""
+        return (self.element.tail if self.tail else self.element.text) or ""
 
     def set(self, value: str) -> None:
         if self.attribute:
             self.element.set(self.attribute, value)
+        elif self.tail:
+            self.element.tail = value
         else:
             self.element.text = value
-            if value != value.strip():  # Word drops leading/trailing spaces unless told to keep them
+            # Word drops leading/trailing spaces unless told to keep them
+            if value != value.strip() and isinstance(self.element.tag, str) and self.element.tag.startswith(f"{{{W}}}"):
                 self.element.set(XML_SPACE, "preserve")
 
 
-Item = Union[str, Tuple[etree._Element, Optional[str]]]
+# A separator, or a text holder: (element, attribute) or (element, None, True) for its tail.
+Item = Union[str, Tuple[etree._Element, Optional[str]], Tuple[etree._Element, None, bool]]
 
 
 @dataclass

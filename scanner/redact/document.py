@@ -76,6 +76,10 @@ def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth:
         from scanner.redact.office import redact_docx
 
         output = redact_docx(data, extracted, detections, operator, scanner.key)
+    elif kind == "odt":
+        from scanner.redact.office import redact_odt
+
+        output = redact_odt(data, extracted, detections, operator, scanner.key)
     elif kind == "eml":
         from scanner.redact.email import redact_eml
 

@@ -1,4 +1,4 @@
-"""Redacted copy of a .docx: each detected value replaced in the XML text nodes it came from.
+"""Redacted copy of a .docx or an .odt: each detected value replaced in the XML text nodes it came from.
 
 ``scanner.extract.wordml.layout`` is run again on the same bytes: it gives the
 same pages and, for every span of a page, the ``w:t`` node (or attribute) that
@@ -18,6 +18,11 @@ of everything else is kept. Then:
   wrapped again here: it is emptied, Word then only shows its icon).
 
 Pictures (``word/media``) are left as they are: nothing here reads them.
+
+An .odt (``redact_odt``) goes the same way, with ``scanner.extract.odf.layout``
+for the pages and spans (a span can be an element's tail there: ODF paragraphs
+are mixed content); its thumbnail is ``Thumbnails/thumbnail.png``, listed in
+``META-INF/manifest.xml``; ``mimetype`` stays the first entry, stored.
 
 >>> import io, docx
 >>> from scanner.extract import Limits
@@ -48,6 +53,7 @@ from scanner.errors import ScanError
 from scanner.extract import Extracted
 from scanner.extract.errors import CorruptDocument
 from scanner.extract.office import EMBEDDINGS
+from scanner.extract import odf
 from scanner.extract.wordml import PARSER, PageLayout, Source, layout
 from scanner.extract.ziplimits import open_zip
 from scanner.redact.spans import detected_values, find_values, replacement
@@ -55,8 +61,13 @@ from scanner.redact.text import redact_text
 
 RedactMember = Callable[[str, bytes], Optional[bytes]]
 # Attributes that can hold a name, an address or a link (local names, any namespace).
-_PERSONAL_ATTRIBUTES = {"author", "initials", "descr", "title", "Target", "userId"}
+# Word: authors, picture descriptions, .rels link targets; OpenDocument: link targets (xlink:href),
+# field values (text:string-value of a user field's declaration).
+_PERSONAL_ATTRIBUTES = {"author", "initials", "descr", "title", "Target", "userId", "href", "string-value"}
 _THUMBNAIL = re.compile(r"docProps/thumbnail\.\w+$")
+_ODF_THUMBNAILS = re.compile(r"Thumbnails/")
+_ODF_MANIFEST = "META-INF/manifest.xml"
+_OLE_OBJECT = "application/vnd.sun.star.oleobject"
 
 
 def redact_docx(data: bytes, extracted: Extracted, detections: List[List[Detection]], operator: str, key: bytes,
@@ -64,6 +75,43 @@ def redact_docx(data: bytes, extracted: Extracted, detections: List[List[Detecti
     """The .docx with the detections (per page of ``extracted``) redacted; see the module docstring."""
     archive = open_zip(data, CorruptDocument)
     pages, roots = layout(archive)
+    changed = _redact_parts(archive, pages, roots, extracted, detections, operator, key,
+                            lambda name: name.endswith((".xml", ".rels")) and not name.startswith(EMBEDDINGS))
+    changed.update(_embeddings(archive, extracted, redact_member))
+    return _write(archive, changed)
+
+
+def redact_odt(data: bytes, extracted: Extracted, detections: List[List[Detection]], operator: str, key: bytes,
+               redact_member: Optional[RedactMember] = None) -> bytes:
+    """The .odt with the detections (per page of ``extracted``) redacted, as a .docx is (module docstring).
+
+    Every other XML part is swept too: settings.xml, manifest.rdf, and the XML of
+    embedded OpenDocument objects (``Object 1/content.xml``: a chart, a formula),
+    which no page shows. An embedded foreign (OLE) object cannot be read: it is
+    emptied, as in a .docx; ``redact_member`` is not called (an .odt has no members).
+    The thumbnail goes, with its manifest entry.
+    """
+    archive = open_zip(data, CorruptDocument)
+    pages, roots = odf.layout(archive)
+    changed = _redact_parts(archive, pages, roots, extracted, detections, operator, key,
+                            lambda name: name.endswith((".xml", ".rdf")) and name != _ODF_MANIFEST)
+    if _ODF_MANIFEST in archive.namelist():
+        manifest = etree.fromstring(archive.read(_ODF_MANIFEST), PARSER)
+        for entry in list(manifest):
+            path = entry.get(odf.q("manifest", "full-path")) or ""
+            if _ODF_THUMBNAILS.match(path):
+                manifest.remove(entry)
+            elif entry.get(odf.q("manifest", "media-type")) == _OLE_OBJECT and path in archive.namelist():
+                changed[path] = b""
+        changed[_ODF_MANIFEST] = _serialise(manifest)
+    return _write(archive, changed, leave_out=_ODF_THUMBNAILS.match)
+
+
+def _redact_parts(archive: zipfile.ZipFile, pages: List[PageLayout], roots: Dict[str, etree._Element],
+                  extracted: Extracted, detections: List[List[Detection]], operator: str, key: bytes,
+                  sweep: Callable[[str], bool]) -> Dict[str, bytes]:
+    """The changed parts: values replaced in the nodes of the pages, properties holding one cleared,
+    every value replaced in the other text of those parts and of the parts ``sweep`` accepts."""
     if [(p.label, p.text) for p in pages] != [(p.label, p.text) for p in extracted.pages]:
         raise ScanError("the document changed between extraction and redaction; nothing was written",
                         code="redaction_refused")
@@ -83,13 +131,12 @@ def redact_docx(data: bytes, extracted: Extracted, detections: List[List[Detecti
         changed[part] = _serialise(root)
     for info in archive.infolist():
         name = info.filename
-        if name in changed or not name.endswith((".xml", ".rels")) or name.startswith(EMBEDDINGS):
+        if name in changed or not sweep(name):
             continue
         root = _parse_other(archive, info)
         if root is not None and _propagate(root, values, operator, key):
             changed[name] = _serialise(root)
-    changed.update(_embeddings(archive, extracted, redact_member))
-    return _write(archive, changed)
+    return changed
 
 
 def _replace_in_runs(page: PageLayout, found: List[Detection], operator: str, key: bytes) -> None:
@@ -172,12 +219,16 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _write(archive: zipfile.ZipFile, changed: Dict[str, bytes]) -> bytes:
-    """A new package: changed parts replaced, the thumbnail and its relationship left out."""
+def _write(archive: zipfile.ZipFile, changed: Dict[str, bytes],
+           leave_out: Callable[[str], object] = _THUMBNAIL.match) -> bytes:
+    """A new package in the original's order, each entry compressed as it was; changed parts
+    replaced, ``leave_out`` entries (the thumbnail) and a .docx's thumbnail relationship left out.
+    An OpenDocument's ``mimetype`` is written first and stored, as ODF requires."""
     output = BytesIO()
+    entries = sorted(archive.infolist(), key=lambda info: info.filename != "mimetype")  # stable: order kept
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in archive.infolist():
-            if _THUMBNAIL.match(info.filename):
+        for info in entries:
+            if leave_out(info.filename):
                 continue
             content = changed.get(info.filename)
             if content is None:
@@ -186,7 +237,9 @@ def _write(archive: zipfile.ZipFile, changed: Dict[str, bytes]) -> bytes:
                 content = _without_thumbnail(content)
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.external_attr = info.external_attr
-            target.writestr(entry, content, compress_type=zipfile.ZIP_DEFLATED)
+            method = zipfile.ZIP_STORED if info.compress_type == zipfile.ZIP_STORED or info.filename == "mimetype" \
+                else zipfile.ZIP_DEFLATED
+            target.writestr(entry, content, compress_type=method)
     return output.getvalue()
 
 

@@ -131,7 +131,8 @@ def media_type(kind: str, output: bytes, encoding: Optional[str]) -> tuple[str, 
     charset = f"; charset={encoding}" if encoding else ""
     return {"pdf": ("application/pdf", "pdf"), "html": ("text/html" + charset, "html"),
             "text": ("text/plain" + charset, "txt"), "eml": ("message/rfc822", "eml"),
-            "docx": (DOCX, "docx")}.get(kind, ("application/octet-stream", "bin"))
+            "docx": (DOCX, "docx"), "odt": ("application/vnd.oasis.opendocument.text", "odt")}.get(
+                kind, ("application/octet-stream", "bin"))
 
 
 def compact(value: Any) -> str:
