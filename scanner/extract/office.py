@@ -8,7 +8,8 @@ is parsed (scanner/extract/ziplimits.py); a password-protected file (an OLE
 - .docx: pages ``body``, ``headers``, ``footers``, ``footnotes``, ``endnotes``,
   ``comments``, ``metadata`` (scanner/extract/wordml.py says how offsets map to
   the XML text nodes); embedded files (``word/embeddings/``) are members,
-  unwrapped from their OLE envelope.
+  unwrapped from their OLE envelope, and so are pictures (``word/media/``:
+  PNG, JPEG, GIF, BMP, TIFF, WebP), which the image reader OCRs.
 - .xlsx and .ods: scanner/extract/tabular.py (rows as data, streamed), with
   ``open_package``, ``_guarded`` and the property readers of this module.
 - .odt: pages ``body``, ``headers`` (headers and footers of the page styles),
@@ -26,6 +27,7 @@ is parsed (scanner/extract/ziplimits.py); a password-protected file (an OLE
 from __future__ import annotations
 
 import zipfile
+from pathlib import PurePosixPath
 
 from lxml import etree
 
@@ -39,6 +41,9 @@ from scanner.extract.ziplimits import check_package, open_zip, read_entry
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EMBEDDINGS = "word/embeddings/"
+MEDIA = "word/media/"
+# Pictures the image reader takes (not the vector formats EMF, WMF, SVG: they hold no pixels to OCR).
+PICTURES = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 
 
 def open_package(data: bytes, limits: Limits, what: str) -> zipfile.ZipFile:
@@ -89,6 +94,10 @@ def _docx(data: bytes, limits: Limits) -> Extracted:
                 bag.error(info.filename, exc.code, exc.message)
                 continue
             stored = bag.add(member_name, blob)
+            embeddings.append({"part": info.filename, "member": stored})
+        elif info.filename.startswith(MEDIA) and info.filename.lower().endswith(PICTURES):
+            # A scanned ID card or a signed letter pasted into a Word letter: OCR'd and faces looked for.
+            stored = bag.add(PurePosixPath(info.filename).name, read_entry(archive, info))
             embeddings.append({"part": info.filename, "member": stored})
     return Extracted(pages=[Page(p.text, number=None, source="text", label=p.label) for p in pages], kind="docx",
                      members=bag.members,

@@ -75,7 +75,7 @@ def redact_bytes(scanner: Scanner, data: bytes, name: str, operator: str, depth:
     elif kind == "docx":
         from scanner.redact.office import redact_docx
 
-        output = redact_docx(data, extracted, detections, operator, scanner.key)
+        output = redact_docx(data, extracted, detections, operator, scanner.key, redact_member)
     elif kind == "odt":
         from scanner.redact.office import redact_odt
 

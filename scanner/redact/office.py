@@ -17,7 +17,9 @@ of everything else is kept. Then:
   embedded file that was stored as is (a file wrapped in an OLE object cannot be
   wrapped again here: it is emptied, Word then only shows its icon).
 
-Pictures (``word/media``) are left as they are: nothing here reads them.
+Pictures (``word/media``) are members too: each is redacted by the image writer
+(opaque boxes over its findings and faces, rebuilt from its pixels, no EXIF), or
+emptied when it cannot be read.
 
 An .odt (``redact_odt``) goes the same way, with ``scanner.extract.odf.layout``
 for the pages and spans (a span can be an element's tail there: ODF paragraphs

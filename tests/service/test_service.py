@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, rendered_png
 from tests.service.server import API_KEY, Server
 
 IBAN = "BE71 0961 2345 6769"
@@ -69,19 +69,6 @@ def tight(servers):
 def post(client: httpx.Client, route: str, data: bytes, filename: str = "upload.bin", **fields):
     SENT.append(data)
     return client.post(route, files={"file": (filename, data, "application/octet-stream")}, data=fields or None)
-
-
-def rendered_png(lines: list[str]) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 36)
-    image = Image.new("L", (1400, 120 + 70 * len(lines)), 255)
-    draw = ImageDraw.Draw(image)
-    for number, line in enumerate(lines):
-        draw.text((60, 60 + 70 * number), line, fill=0, font=font)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
 
 
 def bomb_png(width: int = 20000, height: int = 20000) -> bytes:
