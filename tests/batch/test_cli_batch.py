@@ -56,6 +56,12 @@ def test_bad_batch_options_are_refused_in_plain_words(share, env, args, code, wo
 
 
 @pytest.mark.slow
+def _ctrl_c_as_usual() -> None:
+    """Ctrl-C delivered even when the tests run in the background (the shell makes background jobs
+    ignore SIGINT, and a child inherits that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_workers_and_marks_the_run_interrupted(share, tmp_path, env):
     letter = next((share / "a").iterdir()).read_text()
     for index in range(300):  # enough work that the run is still going when it is interrupted
@@ -64,7 +70,7 @@ def test_ctrl_c_stops_the_workers_and_marks_the_run_interrupted(share, tmp_path,
     Store.open(db).close()
     process = subprocess.Popen(PIISCAN + ["scan", str(share), "--db", db, "--workers", "2", "--format", "jsonl",
                                           "--out", str(tmp_path / "out.jsonl")],
-                               env=env, stderr=subprocess.PIPE, text=True)
+                               env=env, stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_usual)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None and stored_files(db) < 3:
         time.sleep(0.05)  # until the workers are scanning

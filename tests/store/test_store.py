@@ -320,6 +320,9 @@ def test_ctrl_c_during_saves_never_leaves_the_store_locked(tmp_path):
     store = Store.open(str(tmp_path / "findings.db"))
     rng = random.Random(1)
     previous = signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+    # Python's own Ctrl-C handler, even when the tests were started in the background (where the shell
+    # makes them ignore SIGINT).
+    interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for trial in range(150):
             run = store.begin_run([ROOT_DIR], RULES, 1)
@@ -334,6 +337,7 @@ def test_ctrl_c_during_saves_never_leaves_the_store_locked(tmp_path):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGINT, interrupt)
         store.close()
 
 
