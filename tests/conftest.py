@@ -266,3 +266,18 @@ def rendered_png(lines: list) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def repack(data: bytes, edit=lambda name, content: content, add: dict = None) -> bytes:
+    """A zip package (docx, odt, xlsx) written again entry by entry: ``edit(name, content)`` gives each
+    entry's new bytes, ``add`` extra entries."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, edit(info.filename, source.read(info)))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return buffer.getvalue()

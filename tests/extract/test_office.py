@@ -18,7 +18,7 @@ from scanner.extract.office import extract_docx, extract_odt
 from scanner.extract.tabular import extract_xlsx
 from scanner.extract.wordml import layout
 
-from tests.conftest import BAD, LETTERS, real
+from tests.conftest import BAD, LETTERS, real, repack
 
 
 def saved(document) -> bytes:
@@ -154,13 +154,9 @@ def test_truncated_and_foreign_zips_are_corrupt_documents():
 
 
 def test_broken_xml_inside_a_docx_is_a_corrupt_document():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(word_letter())) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            target.writestr(info, content[:200] if info.filename == "word/document.xml" else content)
+    broken = repack(word_letter(), lambda name, content: content[:200] if name == "word/document.xml" else content)
     with pytest.raises(ScanError) as caught:
-        extract_docx(buffer.getvalue(), "a.docx", Limits())
+        extract_docx(broken, "a.docx", Limits())
     assert caught.value.code == "corrupt_document"
 
 

@@ -14,7 +14,7 @@ from scanner.extract import Limits
 from scanner.extract.odf import NS, layout
 from scanner.extract.office import extract_odt
 from scanner.redact.office import redact_odt
-from tests.conftest import LETTERS, real
+from tests.conftest import LETTERS, real, repack
 from tests.redact.test_office_email import KEY, all_text, detections_for
 
 NAMESPACES = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in {
@@ -186,17 +186,14 @@ def test_odt_redaction_refuses_another_documents_extraction():
 
 
 def test_odt_ole_object_is_emptied():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(letter())) as source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "META-INF/manifest.xml":
-                content = content.replace(b"</manifest:manifest>", b'<manifest:file-entry manifest:full-path='
-                                          b'"Object 1" manifest:media-type="application/vnd.sun.star.oleobject"/>'
-                                          b"</manifest:manifest>")
-            target.writestr(info, content)
-        target.writestr("Object 1", b"\xd0\xcf\x11\xe0 workbook of Jan Peeters")
-    output, _ = redacted(buffer.getvalue())
+    def declare(name: str, content: bytes) -> bytes:
+        if name != "META-INF/manifest.xml":
+            return content
+        return content.replace(b"</manifest:manifest>", b'<manifest:file-entry manifest:full-path="Object 1" '
+                               b'manifest:media-type="application/vnd.sun.star.oleobject"/></manifest:manifest>')
+
+    package = repack(letter(), declare, {"Object 1": b"\xd0\xcf\x11\xe0 workbook of Jan Peeters"})
+    output, _ = redacted(package)
     assert entries(output)["Object 1"] == b""
 
 
