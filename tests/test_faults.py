@@ -30,7 +30,7 @@ import pytest
 import sqlalchemy as sa
 
 from scanner.store import Store, scan_runs
-from tests.batch.conftest import stored, stored_files, uninterrupted
+from tests.batch.conftest import spread, stored, stored_files, uninterrupted
 from tests.conftest import PG_USER, PIISCAN, ROOT, SAMPLES, _as_postgres_user, _free_port, _postgres_bindir
 
 KEY = "test-key"  # the fingerprint key of the CLI runs, and of the session's scanner (the reference run)
@@ -141,12 +141,7 @@ def test_no_space_for_temporary_files_while_redacting(tmp_path, env):
 # ---------------------------------------------------------------------------------------------- the store
 @pytest.fixture(scope="module")
 def share(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("faults") / "share"
-    for index, source in enumerate(SHARE_FILES):
-        folder = root / f"d{index % 2}"
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, folder / source.name)
-    return root
+    return spread(SHARE_FILES, tmp_path_factory.mktemp("faults") / "share", folders=2)
 
 
 @pytest.fixture(scope="module")

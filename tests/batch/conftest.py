@@ -94,3 +94,12 @@ def stored_files(url: str) -> int:
         return 0  # the tables are not there yet
     finally:
         engine.dispose()
+
+
+def spread(sources, root: Path, folders: int) -> Path:
+    """``sources`` copied into ``root``, dealt over ``folders`` sub-folders d0, d1, ... (returns ``root``)."""
+    for index, source in enumerate(sources):
+        folder = root / f"d{index % folders}"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / source.name)
+    return root

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -13,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from scanner.store import Store
-from tests.batch.conftest import stored, stored_files, uninterrupted
+from tests.batch.conftest import spread, stored, stored_files, uninterrupted
 from tests.conftest import PIISCAN, SAMPLES
 
 SOURCES = (sorted((SAMPLES / "text").glob("*.txt"))[:14] + sorted((SAMPLES / "email").glob("*.eml"))
@@ -26,10 +25,7 @@ FILES = COPIES * len(SOURCES)
 def big_share(tmp_path_factory):
     root = tmp_path_factory.mktemp("resume") / "share"
     for copy in range(COPIES):  # enough files that results reach the store in several groups
-        for index, source in enumerate(SOURCES):
-            folder = root / f"c{copy}" / f"d{index % 3}"
-            folder.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, folder / source.name)
+        spread(SOURCES, root / f"c{copy}", folders=3)
     return root
 
 
