@@ -212,7 +212,12 @@ def presidio_detector():
 
     def detect(data: bytes, name: str) -> List[Span]:
         extracted = extract(data, name)
-        text = extracted.pages[0].text
+        if extracted.kind == "json":  # plain Presidio reads the file as it is (our reader gives "key: value" lines)
+            from scanner.extract.text import decode
+
+            text, _ = decode(data)
+        else:
+            text = next(iter(extracted.pages)).text  # pages are a stream for structured exports
         results = engine.analyze(text=text, language=language_of(text))
         detections = [Detection(r.entity_type, r.start, r.end, r.score, "", "") for r in results]
         if extracted.kind == "html":
