@@ -26,7 +26,7 @@ from stdnum import bic, iban
 from stdnum.be import bis, nn, vat
 
 from scanner.analyze.engine import Detection
-from scanner.extract import Field, Page
+from scanner.extract import NOT_PERSONAL, Field, Page
 
 SCHEMA_SCORE = 0.9
 RECOGNIZER = "SchemaField"
@@ -49,8 +49,11 @@ def _valid(entity: str, value: str) -> bool:
 def with_schema_fields(page: Page, detections: List[Detection], wanted: Optional[Sequence[str]],
                        language: Optional[str] = None) -> List[Detection]:
     """``detections`` completed and corrected by the page's typed fields (sorted by start)."""
-    typed = [f for f in page.fields if f.entity and (wanted is None or f.entity in wanted)
-             and _valid(f.entity, page.text[f.start:f.end])]
+    shields = [f for f in page.fields if f.entity == NOT_PERSONAL]
+    if shields:
+        detections = [d for d in detections if not any(_inside(d, f) for f in shields)]
+    typed = [f for f in page.fields if f.entity and f.entity != NOT_PERSONAL
+             and (wanted is None or f.entity in wanted) and _valid(f.entity, page.text[f.start:f.end])]
     if not typed:
         return detections
     typed.sort(key=lambda f: (f.start, f.end))

@@ -33,7 +33,13 @@ class Field:
     start: int
     end: int
     location: str  # "/Invoice/cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", "Debtors!C5", "$[3].iban"
-    entity: Optional[str] = None
+    entity: Optional[str] = None  # an entity type, NOT_PERSONAL, or None (the schema does not say)
+
+
+# Field.entity of a value the schema says is an organisation's identifier under a non-Belgian scheme of
+# ISO 6523 (a GLN, a SIRET, a DUNS number): nothing found inside it is reported (a 14-digit SIRET passes
+# the Luhn check of a payment card), and it is not reported itself.
+NOT_PERSONAL = "NOT_PERSONAL"
 
 
 @dataclass

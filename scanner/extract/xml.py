@@ -68,7 +68,7 @@ from typing import Dict, List, Optional, Tuple
 
 from lxml import etree
 
-from scanner.extract import Extracted, Field, Limits, Page
+from scanner.extract import NOT_PERSONAL, Extracted, Field, Limits, Page
 from scanner.extract.errors import CorruptDocument, UnreadableMember, read_as
 from scanner.extract.members import Members
 
@@ -81,6 +81,7 @@ EMAIL, PHONE, BE_NUMBER, IBAN, BIC, PERSON, ADDRESS = (
 # Peppol electronic address schemes (ISO 6523 ICD) for a Belgian enterprise number: 0208 (KBO/BCE),
 # 9925 (Belgian VAT number), 9956 (the former code for the KBO/BCE, still in UBL.BE test files).
 BE_SCHEMES = {"0208", "9925", "9956"}
+ICD = re.compile(r"\d{4}")  # an ISO 6523 identifier scheme (the code lists' other schemes are letters: EM, VA...)
 # Attributes that only ever hold codes from a code list: not values, left out of the page.
 CODE_ATTRIBUTES = {"currencyID", "unitCode", "unitCodeListID", "unitCodeListAgencyID", "schemeID", "schemeName",
                    "schemeAgencyID", "schemeAgencyName", "schemeVersionID", "schemeDataURI", "schemeURI",
@@ -387,9 +388,9 @@ def _ubl_entity(local: str, parent: str, scheme: str, value: str) -> Optional[st
     if local == "EndpointID":
         if scheme == "EM":
             return EMAIL
-        return BE_NUMBER if scheme in BE_SCHEMES else None
+        return _organisation(scheme)
     if (local, parent) in (("ID", "PartyIdentification"), ("CompanyID", "PartyLegalEntity")):
-        return BE_NUMBER if scheme in BE_SCHEMES else None
+        return _organisation(scheme)
     if (local, parent) == ("CompanyID", "PartyTaxScheme"):
         return BE_NUMBER if scheme in BE_SCHEMES or value.upper().startswith("BE") else None
     if local == "ID" and parent in ("PayeeFinancialAccount", "PayerFinancialAccount"):
@@ -405,20 +406,28 @@ def _cii_entity(local: str, parent: str, scheme: str, value: str) -> Optional[st
     if local == "URIID":
         if parent == "EmailURIUniversalCommunication" or scheme == "EM":
             return EMAIL
-        return BE_NUMBER if scheme in BE_SCHEMES else None
+        return _organisation(scheme)
     if local == "CompleteNumber" and parent.endswith(("TelephoneUniversalCommunication", "FaxUniversalCommunication")):
         return PHONE
     if local == "PersonName":
         return PERSON
     if local == "ID" and parent == "SpecifiedTaxRegistration":
         return BE_NUMBER if scheme in BE_SCHEMES or value.upper().startswith("BE") else None
-    if local in ("ID", "GlobalID") and scheme in BE_SCHEMES:
-        return BE_NUMBER  # SpecifiedLegalOrganization/ID, a party's GlobalID
+    if local in ("ID", "GlobalID") and scheme:
+        return _organisation(scheme)  # SpecifiedLegalOrganization/ID, a party's GlobalID
     if local == "IBANID":
         return IBAN
     if local == "BICID":
         return BIC
     return None
+
+
+def _organisation(scheme: str) -> Optional[str]:
+    """A party identifier under an ISO 6523 scheme: a Belgian enterprise number, or another country's
+    organisation number (GLN 0088, SIRET 0009, DUNS 0060, ...), which is no one's personal data."""
+    if scheme in BE_SCHEMES:
+        return BE_NUMBER
+    return NOT_PERSONAL if ICD.fullmatch(scheme) else None
 
 
 def _aggregate(element: etree._Element, kind: str) -> Optional[Tuple[str, tuple]]:

@@ -451,3 +451,19 @@ def test_scan_of_malformed_xml_is_an_error_record(scanner, data):
     records = _records(scanner, data, "broken.xml")
     assert [r["kind"] for r in records] == ["error"]
     assert records[0]["error"] == "corrupt_document" and "XML" in records[0]["message"]
+
+
+def test_other_countries_organisation_numbers_are_not_findings(scanner):
+    """A SIRET (scheme 0009) passes a payment card's Luhn check and a GLN (0088) looks like a phone
+    number: identifiers of organisations under ISO 6523 schemes are no one's personal data. Found on
+    the EN 16931 Factur-X sample of ../shared/realdata, which gave a CREDIT_CARD."""
+    seller = "<ram:SellerTradeParty>"
+    data = CII.replace(seller.encode(), (seller + '<ram:GlobalID schemeID="0009">12345678200077</ram:GlobalID>'
+                                         '<ram:GlobalID schemeID="0088">5412345000013</ram:GlobalID>').encode())
+    page = extract_xml(data, "cii.xml", Limits()).pages[0]
+    assert "12345678200077" in page.text and "5412345000013" in page.text
+    findings = [r for r in _records(scanner, data, "cii.xml") if r["kind"] == "finding" and r["member"] is None]
+    assert not [r for r in findings if "GlobalID[" in r["location"] and r["entity_type"] != "BE_ENTERPRISE_NUMBER"]
+    assert {r["entity_type"] for r in findings} >= {"BE_ENTERPRISE_NUMBER", "IBAN_CODE", "PERSON"}
+    assert not [r for r in findings if r["entity_type"] in ("CREDIT_CARD", "PHONE_NUMBER")
+                and r["text_masked"].endswith(("0077", "0013"))]
