@@ -114,3 +114,10 @@ def test_email_and_ip(analyzer):
 def test_payment_card(analyzer):
     assert found(analyzer, "Visa 4111 1111 1111 1111", "CREDIT_CARD") == ["4111 1111 1111 1111"]
     assert found(analyzer, "Visa 4111 1111 1111 1112", "CREDIT_CARD") == []
+    # Test numbers of the networks (as their documentation gives them) are found ...
+    for number in ("5555 5555 5555 4444", "3782 822463 10005", "3056 930902 5904", "6011 1111 1111 1117",
+                   "3530 1113 3330 0000", "6759 6498 2643 8453"):
+        assert found(analyzer, f"Carte {number}", "CREDIT_CARD") == [number]
+    # ... a Luhn-valid number of a length no network issues with its prefix is not (a 13-digit
+    # reference starting with 39 on a Dutch invoice of ../shared/realdata).
+    assert found(analyzer, "Referentie 3906541086000", "CREDIT_CARD") == []
