@@ -115,7 +115,6 @@ def _properties_text(properties) -> str:
 
 # --- OpenDocument (scanner/extract/odf.py walks the XML, for redaction too) -------------------------
 
-_ODF = odf.NS
 _q = odf.q
 
 
