@@ -17,11 +17,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
+import cv2
+import numpy as np
 from PIL import Image, ImageDraw
 
 from scanner.errors import ScanError, UnsupportedFormat
 from scanner.extract import Limits
-from scanner.idcheck.check import Card, CardReader, Check, Inspector, settings
+from scanner.idcheck.check import Card, CardReader, Check, Inspector, mrz_pitch, settings
 from scanner.idcheck.locate import CARD_SIZE, find_cards
 
 log = logging.getLogger(__name__)
@@ -229,23 +231,48 @@ class IdChecker:
             for item, box in card.regions.items():
                 if item == "mrz" and numbers:
                     continue  # only the number's columns: the rest of the MRZ stays readable
-                if item.startswith("mrz_number"):  # half a character wide, a third of a row high
-                    pad_x, pad_y = 0.6 * (box[2] - box[0]) / 11, 0.3 * (box[3] - box[1])
+                if item.startswith("mrz_number"):
+                    # Half a character wider each side; as high as the row's own band (one row
+                    # pitch), never into the rows above and below (clipped, IDBEL no longer reads).
+                    pad_x, pad_y = 0.6 * (box[2] - box[0]) / 11, max(0.0, (mrz_pitch() - (box[3] - box[1])) / 2)
                 else:
                     pad_x = pad_y = pads.get(item, pads["default"]) * CARD_SIZE[1]
                 draw.polygon([tuple(p) for p in card.view.polygon_on_upload(_pad(box, pad_x, pad_y))],
                              fill=(0, 0, 0))
         covered = [card.view.box_on_upload(box) for card in verdict.cards if card.page == number
                    for item, box in card.regions.items() if item in ("photo", "ghost")]
+        drawn = [(card.view.polygon_on_upload((0, 0) + CARD_SIZE), card.regions) for card in verdict.cards
+                 if card.page == number and places]
         for check in verdict.checks:
             if check.page != number or check.passed or not check.bbox or check.name == "card_readable":
                 continue
             box = check.bbox
+            if any(_drawn(check, quad, regions) for quad, regions in drawn):
+                continue  # covered above, by its place on the straight card (a rectangle around a
+                # turned card's MRZ row would cover the rows above and below it too)
             if places and check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible" \
                     and not any(_centre_in(box, place) for place in covered):
                 box = _photo_around(box)  # a face outside the photo's place: the whole photo around it
             draw.rectangle(_pad(box, 6, 6), fill=(0, 0, 0))
         return out
+
+
+_PLACES = {"photo_masked": "photo", "ghost_masked": "ghost", "national_number_masked": "national_number",
+           "mrz_masked": "mrz_number"}
+
+
+def _drawn(check: Check, quad, regions: dict) -> bool:
+    """The check's item was covered by the card's place for it: the check is about that card and
+    the card has the place (for the MRZ, the number's columns)."""
+    place = _PLACES.get(check.name)
+    if place is None or not any(key.startswith(place) for key in regions):
+        return False
+    cx, cy = (check.bbox[0] + check.bbox[2]) / 2, (check.bbox[1] + check.bbox[3]) / 2
+    if cv2.pointPolygonTest(np.float32(quad).reshape(-1, 1, 2), (float(cx), float(cy)), False) < 0:
+        return False
+    if check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible":
+        return False  # a face: its own box as well (it may sit outside the expected place)
+    return True
 
 
 def _pad(box, pad_x: float, pad_y: float):

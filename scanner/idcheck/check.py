@@ -181,6 +181,7 @@ def _complete(mrz: Optional[Mrz]) -> bool:
 
 
 _DIGIT_RUN = re.compile(r"\d{8,}")
+_IDBEL = re.compile(r"IDBEL|[T1L|]DBEL[0-9O]{3}")  # a Belgian TD1 MRZ's opening (the I read as T, 1, L, |)
 
 
 def _no_number_from(row: str, first: int) -> bool:
@@ -196,10 +197,16 @@ def _layout_mrz() -> Mrz:
     return Mrz("TD1", ["", "", ""], [None, None, None], (x1 - x0) / 30, x0, _mrz_rows(pad=0.0))
 
 
+def mrz_pitch() -> float:
+    """Height of one TD1 MRZ row on the straight card, line spacing included."""
+    _x0, y0, _x1, y1 = _region("mrz")
+    return (y1 - y0) / 3
+
+
 def _mrz_rows(pad: float = 0.2) -> List[Box]:
     """The three rows of a TD1 MRZ on the straight card (from the layout's MRZ area)."""
     x0, y0, x1, y1 = _region("mrz")
-    step = (y1 - y0) / 3
+    step = mrz_pitch()
     pad = step * pad
     return [(x0 - 20, y0 + i * step - pad, x1 + 20, y0 + (i + 1) * step + pad) for i in range(3)]
 
@@ -249,10 +256,13 @@ class CardReader:
             return None  # nothing of an identity document
         all_text = text.text
         card_number = bool(_card_numbers(all_text))
+        # A Belgian card's MRZ opens with IDBEL, on the back only (read even where the rest of the
+        # zone, its number covered, does not parse as an MRZ).
+        idbel = bool(_IDBEL.search(fold(all_text).replace(" ", "")))
         belgian = bool(_keywords(all_text, "belgian")) or card_number or (mrz is not None and mrz.state == "BEL") \
-            or "IDBEL" in fold(all_text).replace(" ", "") or _bilingual(all_text)
+            or idbel or _bilingual(all_text)
         kids = bool(_keywords(all_text, "kids")) or _child(all_text, mrz)
-        front, back = _keywords(all_text, "front") + 2 * card_number, _keywords(all_text, "back")
+        front, back = _keywords(all_text, "front") + 2 * card_number, _keywords(all_text, "back") + 2 * idbel
         side = "back" if (mrz is not None and mrz.kind == "TD1") or back > front else "front" if front else None
         document_type = self._document_type(all_text, mrz, belgian, kids)
         return Card(view, text, mrz, side, document_type, belgian, kids, page)

@@ -76,9 +76,11 @@ def _aspect(quad: Quad) -> float:
 
 
 ID1 = 85.60 / 53.98
+CUT_ASPECT = 1.04 * ID1  # longer than this, an outline may have lost a band of the card
+EDGE_SUPPORT = 0.6  # share of a grown side that must run along an edge
 
 
-def _quads(mask: np.ndarray, min_area: float) -> List[Quad]:
+def _quads(mask: np.ndarray, min_area: float, edges: np.ndarray) -> List[Quad]:
     found = []
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     for contour in contours:
@@ -102,7 +104,7 @@ def _quads(mask: np.ndarray, min_area: float) -> List[Quad]:
         quad = _order(quad)
         aspect = _aspect(quad)
         if ASPECT[0] <= aspect <= ASPECT[1]:
-            found.append(quad)
+            found.append(_regrow(quad, edges) if aspect > CUT_ASPECT else quad)
         elif 1.9 < aspect < 3.5 and quad is not approx:
             found.append(_complete(quad, mask))
     return found
@@ -136,6 +138,39 @@ def _refine(quad: Quad, points: np.ndarray) -> Quad:
         t = np.linalg.solve(matrix, p2 - p1)
         corners.append(p1 + d1 * t[0])
     return np.float32(corners)
+
+
+def _regrow(quad: Quad, edges: np.ndarray) -> Quad:
+    """A card a few per cent too long: a dark band along a long side (the coloured header of a
+    front, the top strip of a back) lost against a dark table. Grow it back on the side where
+    the card's own edge shows: the outermost straight edge line parallel to that side, no
+    farther than ID-1 proportions (and half again, for perspective) allow."""
+    tl, tr, br, bl = quad
+    limit = 1.5 * (_aspect(quad) / ID1 - 1)
+    best, grown = 0.0, quad
+    for a, b, c, d, make in ((tl, tr, bl, br, lambda p, q: np.float32([p, q, br, bl])),
+                             (bl, br, tl, tr, lambda p, q: np.float32([tl, tr, q, p]))):
+        # a-b is the side to move, away from c-d (the opposite side)
+        reach = 0.0
+        for share in np.arange(0.01, limit, 0.005):
+            if _edge_support(edges, a + (a - c) * share, b + (b - d) * share) >= EDGE_SUPPORT:
+                reach = share
+        if reach > best:
+            best, grown = reach, make(a + (a - c) * reach, b + (b - d) * reach)
+    return grown
+
+
+def _edge_support(edges: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Share of points along the middle of the segment a-b that lie on an edge."""
+    height, width = edges.shape
+    hits = total = 0
+    for t in np.linspace(0.1, 0.9, 41):
+        x, y = (a + (b - a) * t).round().astype(int)
+        if not (0 <= x < width and 0 <= y < height):
+            return 0.0
+        total += 1
+        hits += bool(edges[y, x])
+    return hits / total
 
 
 def _complete(quad: Quad, mask: np.ndarray) -> Quad:
@@ -180,11 +215,14 @@ def _background_mask(work: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
 
 
+def _edges(work: np.ndarray, low: int, high: int, dilate: int = 3) -> np.ndarray:
+    grey = cv2.GaussianBlur(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY), (3, 3), 0)
+    return cv2.dilate(cv2.Canny(grey, low, high), cv2.getStructuringElement(cv2.MORPH_RECT, (dilate, dilate)))
+
+
 def _edge_mask(work: np.ndarray, low: int, high: int) -> np.ndarray:
     """Inside closed outlines: a card's edge is a closed line even where its colour matches the page."""
-    grey = cv2.GaussianBlur(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY), (3, 3), 0)
-    edges = cv2.Canny(grey, low, high)
-    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    edges = _edges(work, low, high)
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(edges)
     cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
@@ -220,8 +258,9 @@ def find_cards(image: Image.Image, limit: int = 4) -> List[CardView]:
     # A white band inside the card (the MRZ's) can match a white background: closing the
     # mask over a wider gap joins it back to the rest of the card.
     joined = cv2.morphologyEx(background, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (41, 41)))
+    edges = _edges(work, 10, 30, dilate=5)
     for mask in (background, joined, _edge_mask(work, 10, 30), _edge_mask(work, 30, 90)):
-        for quad in _quads(mask, min_area):
+        for quad in _quads(mask, min_area, edges):
             # The same card seen by two passes: keep the outline closest to ID-1 proportions
             # (a dark header band lost against a dark table makes a card look too long).
             same = [i for i, kept in enumerate(candidates) if _iou(quad, kept) >= 0.6]

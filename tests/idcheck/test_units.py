@@ -142,6 +142,27 @@ def test_card_in_perspective():
     assert photo < text_side - 60, (photo, text_side)
 
 
+# Cards whose outline is still found more than 3 % of the diagonal off (docs/known-gaps.md).
+OFF_OUTLINES = {
+    "id_cards/eid2010_unmasked_photo_front_rot90.jpg": "the dark header lost, the card standing on its side",
+    "id_cards/eid2004_unmasked_photo_front.jpg": "glare joins the card's edge to the table",
+    "id_cards/eid2010_masked_hand_photo_back.jpg": "the right edge lost in glare",
+}
+
+
+@pytest.mark.parametrize("row", [row for row in TRUTH if row.get("cards") and row["presentation"] != "pdf"], ids=lambda row: row["file"].split("/")[-1])
+def test_sample_cards_are_located_where_they_are(row):
+    """Each card of the sample truth (its corners as drawn) is found within 3 % of its diagonal:
+    scans, A4 pages and phone photos, where a dark band of the card (a front's header, a back's
+    top strip) lost against a dark table used to shift the card by up to a tenth of its height."""
+    if row["file"] in OFF_OUTLINES:
+        pytest.xfail(OFF_OUTLINES[row["file"]])
+    views = find_cards(Image.open(SAMPLES / row["file"]).convert("RGB"))
+    assert views, "no card found"
+    for card in row["cards"]:
+        _assert_corners(_matching(views, card["corners"]).quad, card["corners"], tolerance=0.03)
+
+
 def test_picture_without_a_card_gives_no_card_shapes_of_its_content():
     page = _place((1600, 1200), (246, 246, 244), [])
     assert find_cards(page) == []
