@@ -25,6 +25,12 @@ class Face:
     score: float
 
 
+# Each search scale is this much larger than the last: on documents 1.15 finds the same faces
+# as 1.1 (sample_docs, and one false face fewer on the real receipts) in three quarters of the
+# time. The ID check keeps 1.1: its coarser cards' chips can pass for a face at 1.15.
+SCALE_STEP = 1.15
+
+
 @lru_cache(maxsize=1)
 def _cascade():
     import cv2
@@ -36,20 +42,20 @@ def _cascade():
     return cascade
 
 
-def detect_faces(image: Image.Image, min_fraction: float = 0.04, max_side: int = 1600,
-                 min_neighbors: int = 6) -> List[Face]:
+def detect_faces(image: Image.Image, min_fraction: float = 0.04, max_side: int = 1200,
+                 min_neighbors: int = 6, scale_step: float = SCALE_STEP) -> List[Face]:
     """Faces at least ``min_fraction`` of the shorter side, searched on a copy at most ``max_side`` long."""
     import cv2
 
     grey = np.asarray(image.convert("L"))
     scale = 1.0
     longest = max(grey.shape)
-    if longest > max_side:  # faces on an A4 scan are large enough at 1600 pixels; 4x faster
+    if longest > max_side:  # faces on an A4 scan are large enough at 1200 pixels (34 px at least)
         scale = max_side / longest
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     smallest = max(24, int(min(grey.shape) * min_fraction))
     boxes, _levels, weights = _cascade().detectMultiScale3(
-        grey, scaleFactor=1.1, minNeighbors=min_neighbors, minSize=(smallest, smallest), outputRejectLevels=True)
+        grey, scaleFactor=scale_step, minNeighbors=min_neighbors, minSize=(smallest, smallest), outputRejectLevels=True)
     faces = []
     for (x, y, w, h), weight in zip(boxes, np.ravel(weights) if len(boxes) else []):
         score = float(min(1.0, max(0.5, 0.5 + float(weight) / 10)))

@@ -165,7 +165,7 @@ class IdChecker:
             # A face anywhere on the page that no card check already reported (a card scan
             # cropped to the card was searched already, at a finer scale).
             whole = len(cards) == 1 and cards[0].view.whole
-            for face in ([] if whole else detect_faces(page, min_fraction=0.05, max_side=1000)):
+            for face in ([] if whole else detect_faces(page, min_fraction=0.05, max_side=1000, scale_step=1.1)):
                 if not any(c.name in ("photo_masked", "ghost_masked") and not c.passed and c.page == number
                            and _overlaps(c.bbox, face.box) for c in verdict.checks):
                     verdict.checks.append(Check("photo_masked", False, "visible", list(face.box), number))

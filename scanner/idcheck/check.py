@@ -458,7 +458,7 @@ def _union(boxes) -> Box:
 
 def _card_faces(image: Image.Image) -> list:
     """Faces on the straight card: the ghost image's face is about 10% of the card's height."""
-    return detect_faces(image, min_fraction=0.08, max_side=700, min_neighbors=4)
+    return detect_faces(image, min_fraction=0.08, max_side=700, min_neighbors=4, scale_step=1.1)
 
 
 def _is_chip(image: Image.Image, region: Box) -> bool:

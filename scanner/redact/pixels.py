@@ -30,7 +30,7 @@ def cover(image: Image.Image, boxes: List[Box]) -> Image.Image:
     return clean
 
 
-_SAVE = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {}, "TIFF": {"compression": "tiff_deflate"},
+_SAVE = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90}, "PNG": {"compress_level": 1}, "TIFF": {"compression": "tiff_deflate"},
          "GIF": {}, "BMP": {}}
 
 
