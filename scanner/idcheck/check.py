@@ -32,7 +32,7 @@ import yaml
 from PIL import Image, ImageFilter
 
 from scanner.analyze.recognizers.national_number import NationalNumberRecognizer
-from scanner.analyze.vision import detect_faces
+from scanner.analyze.vision import Face, detect_faces
 from scanner.config import MODELS_DIR
 from scanner.idcheck import cover
 from scanner.idcheck.locate import CARD_SIZE, CardView
@@ -301,7 +301,9 @@ class Inspector:
         c = self.cfg["cover"]
         flat = cover.Surface(image, c["sigma"], c["window"], c["max_std"])
         card.new_model = self._new_model(card)
-        faces = [f.box for f in _card_faces(image)]
+        # On a Belgian back a face matters only in the ghost image's place: search there alone.
+        back = card.belgian and card.side == "back"
+        faces = [f.box for f in _card_faces(image, _grown(_region("ghost"), 0.5) if back else None)]
         if not card.belgian:
             self._foreign(card, flat, faces)
             return
@@ -456,9 +458,29 @@ def _union(boxes) -> Box:
     return (min(b[0] for b in known), min(b[1] for b in known), max(b[2] for b in known), max(b[3] for b in known))
 
 
-def _card_faces(image: Image.Image) -> list:
-    """Faces on the straight card: the ghost image's face is about 10% of the card's height."""
-    return detect_faces(image, min_fraction=0.08, max_side=700, min_neighbors=4, scale_step=1.1)
+CARD_FACE_SIDE = 700  # the straight card is searched for faces on a copy this long
+CARD_FACE_MIN = 0.08  # of the card's height: the ghost image's face is about 10 %
+
+
+def _card_faces(image: Image.Image, region: Optional[Box] = None) -> list:
+    """Faces on the straight card, or in a region of it (searched at the same scale and for
+    faces of the same least size as on the whole card); boxes on the card."""
+    if region is None:
+        return detect_faces(image, min_fraction=CARD_FACE_MIN, max_side=CARD_FACE_SIDE, min_neighbors=4,
+                            scale_step=1.1)
+    x0, y0, x1, y1 = (int(round(v)) for v in (max(0, region[0]), max(0, region[1]),
+                                                min(image.width, region[2]), min(image.height, region[3])))
+    crop = image.crop((x0, y0, x1, y1))
+    scale = CARD_FACE_SIDE / max(image.size)
+    faces = detect_faces(crop, min_fraction=CARD_FACE_MIN * image.height / min(crop.size),
+                         max_side=max(crop.size) * scale, min_neighbors=4, scale_step=1.1)
+    return [Face((f.box[0] + x0, f.box[1] + y0, f.box[2] + x0, f.box[3] + y0), f.score) for f in faces]
+
+
+def _grown(box: Box, share: float) -> Box:
+    """The box grown by share of its width and height on every side."""
+    dx, dy = (box[2] - box[0]) * share, (box[3] - box[1]) * share
+    return (box[0] - dx, box[1] - dy, box[2] + dx, box[3] + dy)
 
 
 def _is_chip(image: Image.Image, region: Box) -> bool:

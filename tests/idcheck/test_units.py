@@ -369,6 +369,25 @@ def _nn_valid(digits: str) -> bool:
     return check in (97 - body % 97, 97 - (2000000000 + body) % 97)
 
 
+@pytest.mark.parametrize("name", ["eid2020_unmasked_scan_back.png", "kids_ghost_visible_page_200dpi.jpg",
+                                  "eid2020_unmasked_photo_back.jpg"])
+def test_ghost_face_is_found_in_its_place_as_on_the_whole_card(name):
+    """A back is searched for a face in the ghost image's place only (a tenth of the time): the
+    same face as a search of the whole card, at the same scale and least size."""
+    from scanner.idcheck.check import _card_faces, _grown, _inside, _region
+
+    ghost = _region("ghost")
+    found = 0
+    for view in find_cards(Image.open(SAMPLES / "id_cards" / name).convert("RGB")):
+        whole = [f.box for f in _card_faces(view.image) if _inside(f.box, ghost)]
+        alone = [f.box for f in _card_faces(view.image, _grown(ghost, 0.5)) if _inside(f.box, ghost)]
+        assert len(alone) == len(whole)
+        for a, b in zip(sorted(alone), sorted(whole)):
+            assert max(abs(u - v) for u, v in zip(a, b)) <= 3, (a, b)
+        found += len(alone)
+    assert found == 1, "the sample's ghost image was not found"
+
+
 def test_national_numbers_finds_a_valid_printed_number():
     number = next(row["values"]["national_number"] for row in TRUTH if row.get("values"))
     assert _nn_valid("".join(ch for ch in number if ch.isdigit()))
