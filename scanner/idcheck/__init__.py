@@ -17,13 +17,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-import cv2
-import numpy as np
 from PIL import Image, ImageDraw
 
 from scanner.errors import ScanError, UnsupportedFormat
 from scanner.extract import Limits
-from scanner.idcheck.check import Card, CardReader, Check, Inspector, mrz_pitch, settings
+from scanner.idcheck.check import FACE_STEP, Card, CardReader, Check, Inspector, mrz_pitch, settings
 from scanner.idcheck.locate import CARD_SIZE, find_cards
 
 log = logging.getLogger(__name__)
@@ -165,7 +163,7 @@ class IdChecker:
             # A face anywhere on the page that no card check already reported (a card scan
             # cropped to the card was searched already, at a finer scale).
             whole = len(cards) == 1 and cards[0].view.whole
-            for face in ([] if whole else detect_faces(page, min_fraction=0.05, max_side=1000, scale_step=1.1)):
+            for face in ([] if whole else detect_faces(page, min_fraction=0.05, max_side=1000, scale_step=FACE_STEP)):
                 if not any(c.name in ("photo_masked", "ghost_masked") and not c.passed and c.page == number
                            and _overlaps(c.bbox, face.box) for c in verdict.checks):
                     verdict.checks.append(Check("photo_masked", False, "visible", list(face.box), number))
@@ -241,13 +239,12 @@ class IdChecker:
                              fill=(0, 0, 0))
         covered = [card.view.box_on_upload(box) for card in verdict.cards if card.page == number
                    for item, box in card.regions.items() if item in ("photo", "ghost")]
-        drawn = [(card.view.polygon_on_upload((0, 0) + CARD_SIZE), card.regions) for card in verdict.cards
-                 if card.page == number and places]
+        drawn = [card for card in verdict.cards if card.page == number] if places else []
         for check in verdict.checks:
             if check.page != number or check.passed or not check.bbox or check.name == "card_readable":
                 continue
             box = check.bbox
-            if any(_drawn(check, quad, regions) for quad, regions in drawn):
+            if any(_drawn(check, card) for card in drawn):
                 continue  # covered above, by its place on the straight card (a rectangle around a
                 # turned card's MRZ row would cover the rows above and below it too)
             if places and check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible" \
@@ -261,18 +258,15 @@ _PLACES = {"photo_masked": "photo", "ghost_masked": "ghost", "national_number_ma
            "mrz_masked": "mrz_number"}
 
 
-def _drawn(check: Check, quad, regions: dict) -> bool:
-    """The check's item was covered by the card's place for it: the check is about that card and
-    the card has the place (for the MRZ, the number's columns)."""
+def _drawn(check: Check, card: Card) -> bool:
+    """The check is one of the card's and the card's place for its item was covered (for the MRZ,
+    the number's columns). A face is covered by its own box as well: it may sit outside the place."""
     place = _PLACES.get(check.name)
-    if place is None or not any(key.startswith(place) for key in regions):
-        return False
-    cx, cy = (check.bbox[0] + check.bbox[2]) / 2, (check.bbox[1] + check.bbox[3]) / 2
-    if cv2.pointPolygonTest(np.float32(quad).reshape(-1, 1, 2), (float(cx), float(cy)), False) < 0:
+    if place is None or not any(check is own for own in card.checks):
         return False
     if check.name in ("photo_masked", "ghost_masked") and check.evidence == "visible":
-        return False  # a face: its own box as well (it may sit outside the expected place)
-    return True
+        return False
+    return any(key.startswith(place) for key in card.regions)
 
 
 def _pad(box, pad_x: float, pad_y: float):

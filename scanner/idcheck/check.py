@@ -460,20 +460,21 @@ def _union(boxes) -> Box:
 
 CARD_FACE_SIDE = 700  # the straight card is searched for faces on a copy this long
 CARD_FACE_MIN = 0.08  # of the card's height: the ghost image's face is about 10 %
+# Search scales 1.1 apart (finer than on documents, scanner/analyze/vision.py): at 1.15 a card's
+# chip passes for a face and the page-wide search loses small real faces (sample_docs/id_cards).
+FACE_STEP = 1.1
 
 
 def _card_faces(image: Image.Image, region: Optional[Box] = None) -> list:
-    """Faces on the straight card, or in a region of it (searched at the same scale and for
-    faces of the same least size as on the whole card); boxes on the card."""
-    if region is None:
-        return detect_faces(image, min_fraction=CARD_FACE_MIN, max_side=CARD_FACE_SIDE, min_neighbors=4,
-                            scale_step=1.1)
+    """Faces on the straight card, or in a region of it searched at the whole card's scale and for
+    faces of the same least size; boxes on the card."""
+    region = region or (0, 0) + image.size
     x0, y0, x1, y1 = (int(round(v)) for v in (max(0, region[0]), max(0, region[1]),
                                                 min(image.width, region[2]), min(image.height, region[3])))
     crop = image.crop((x0, y0, x1, y1))
     scale = CARD_FACE_SIDE / max(image.size)
-    faces = detect_faces(crop, min_fraction=CARD_FACE_MIN * image.height / min(crop.size),
-                         max_side=max(crop.size) * scale, min_neighbors=4, scale_step=1.1)
+    faces = detect_faces(crop, min_fraction=CARD_FACE_MIN * min(image.size) / min(crop.size),
+                         max_side=max(crop.size) * scale, min_neighbors=4, scale_step=FACE_STEP)
     return [Face((f.box[0] + x0, f.box[1] + y0, f.box[2] + x0, f.box[3] + y0), f.score) for f in faces]
 
 

@@ -161,16 +161,12 @@ def _regrow(quad: Quad, edges: np.ndarray) -> Quad:
 
 
 def _edge_support(edges: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """Share of points along the middle of the segment a-b that lie on an edge."""
+    """Share of points along the middle of the segment a-b that lie on an edge (0 if it leaves the picture)."""
+    points = np.rint(a + np.outer(np.linspace(0.1, 0.9, 41), b - a)).astype(int)
     height, width = edges.shape
-    hits = total = 0
-    for t in np.linspace(0.1, 0.9, 41):
-        x, y = (a + (b - a) * t).round().astype(int)
-        if not (0 <= x < width and 0 <= y < height):
-            return 0.0
-        total += 1
-        hits += bool(edges[y, x])
-    return hits / total
+    if points.min() < 0 or points[:, 0].max() >= width or points[:, 1].max() >= height:
+        return 0.0
+    return float(np.count_nonzero(edges[points[:, 1], points[:, 0]])) / len(points)
 
 
 def _complete(quad: Quad, mask: np.ndarray) -> Quad:
@@ -215,14 +211,18 @@ def _background_mask(work: np.ndarray) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
 
 
-def _edges(work: np.ndarray, low: int, high: int, dilate: int = 3) -> np.ndarray:
+def _canny(work: np.ndarray, low: int, high: int) -> np.ndarray:
     grey = cv2.GaussianBlur(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY), (3, 3), 0)
-    return cv2.dilate(cv2.Canny(grey, low, high), cv2.getStructuringElement(cv2.MORPH_RECT, (dilate, dilate)))
+    return cv2.Canny(grey, low, high)
 
 
-def _edge_mask(work: np.ndarray, low: int, high: int) -> np.ndarray:
+def _dilated(edges: np.ndarray, size: int) -> np.ndarray:
+    return cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+
+
+def _edge_mask(canny: np.ndarray) -> np.ndarray:
     """Inside closed outlines: a card's edge is a closed line even where its colour matches the page."""
-    edges = _edges(work, low, high)
+    edges = _dilated(canny, 3)
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(edges)
     cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
@@ -258,8 +258,9 @@ def find_cards(image: Image.Image, limit: int = 4) -> List[CardView]:
     # A white band inside the card (the MRZ's) can match a white background: closing the
     # mask over a wider gap joins it back to the rest of the card.
     joined = cv2.morphologyEx(background, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (41, 41)))
-    edges = _edges(work, 10, 30, dilate=5)
-    for mask in (background, joined, _edge_mask(work, 10, 30), _edge_mask(work, 30, 90)):
+    faint = _canny(work, 10, 30)
+    edges = _dilated(faint, 5)  # where a lost band's outer edge is looked for (_regrow)
+    for mask in (background, joined, _edge_mask(faint), _edge_mask(_canny(work, 30, 90))):
         for quad in _quads(mask, min_area, edges):
             # The same card seen by two passes: keep the outline closest to ID-1 proportions
             # (a dark header band lost against a dark table makes a card look too long).
