@@ -150,8 +150,8 @@ class IdChecker:
         verdict = Verdict(name)
         for number, page in enumerate(pages, start=1):
             cards, unread = [], []
-            for view in find_cards(page):
-                card = self.reader.read(view, number)
+            views = find_cards(page)
+            for view, card in zip(views, self.reader.read_all(views, number)):
                 if card is not None:
                     self.inspector.inspect(card)
                     cards.append(card)

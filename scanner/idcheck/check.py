@@ -36,7 +36,7 @@ from scanner.analyze.vision import Face, detect_faces
 from scanner.config import MODELS_DIR
 from scanner.idcheck import cover
 from scanner.idcheck.locate import CARD_SIZE, CardView
-from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_lines, parse_mrz, read_mrz
+from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_stacked, parse_mrz, read_mrz
 
 Box = Tuple[float, float, float, float]
 MRZ_ROW_INSET = 0.25  # a row's place is estimated when it was not read: measure its middle
@@ -222,18 +222,26 @@ class CardReader:
     def __init__(self) -> None:
         self.cfg = settings()
 
-    def read(self, view: CardView, page: int) -> Optional[Card]:
+    def read_all(self, views: List[CardView], page: int) -> List[Optional[Card]]:
+        """Every card found on a page, read first by one Tesseract run for them all."""
+        if not views:
+            return []
+        texts = self._ocr([view.image for view in views])
+        return [self.read(view, page, text) for view, text in zip(views, texts)]
+
+    def read(self, view: CardView, page: int, text: Optional[CardText] = None) -> Optional[Card]:
         ocr_cfg = self.cfg["ocr"]
-        text = self._ocr(view.image)
+        text = self._ocr([view.image])[0] if text is None else text
         score = self._score(text)
-        if score < 2:  # perhaps upside down, or a layout the automatic segmentation missed
-            tries = [(view.turned(), "--psm 3"), (view, "--psm 11"), (view.turned(), "--psm 11")]
-            for other_view, config in tries:
-                other = self._ocr(other_view.image, config)
+        original, turned = view, view.turned()
+        if score < 2:  # perhaps upside down
+            other = self._ocr([turned.image])[0]
+            if self._score(other) > score:
+                view, text, score = turned, other, self._score(other)
+        if score < 2:  # or a layout the automatic segmentation missed: sparse text, both ways up
+            for other_view, other in zip((original, turned), self._ocr([original.image, turned.image], "--psm 11")):
                 if self._score(other) > score:
                     view, text, score = other_view, other, self._score(other)
-                if score >= 2:
-                    break
         band = find_mrz(text)
         mrz = None
         if band is None and (_keywords(text.text, "back") or score < 1):  # a back read badly: try its MRZ
@@ -267,9 +275,10 @@ class CardReader:
         document_type = self._document_type(all_text, mrz, belgian, kids)
         return Card(view, text, mrz, side, document_type, belgian, kids, page)
 
-    def _ocr(self, image: Image.Image, config: Optional[str] = None) -> CardText:
+    def _ocr(self, images: List[Image.Image], config: Optional[str] = None) -> List[CardText]:
         ocr_cfg = self.cfg["ocr"]
-        return ocr_lines(sharpen(image), config or ocr_cfg["config"], ocr_cfg["languages"], ocr_cfg["timeout_s"])
+        return ocr_stacked([sharpen(image) for image in images], config or ocr_cfg["config"], ocr_cfg["languages"],
+                           ocr_cfg["timeout_s"])
 
     def _score(self, text: CardText) -> float:
         folded = fold(text.text)
