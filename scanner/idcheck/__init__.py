@@ -148,10 +148,12 @@ class IdChecker:
         from scanner.analyze.vision import detect_faces
 
         verdict = Verdict(name)
+        # The cards of every page are read first by one Tesseract run.
+        located = [(number, view) for number, page in enumerate(pages, start=1) for view in find_cards(page)]
+        read = list(zip(located, self.reader.read_all([view for _, view in located], [n for n, _ in located])))
         for number, page in enumerate(pages, start=1):
             cards, unread = [], []
-            views = find_cards(page)
-            for view, card in zip(views, self.reader.read_all(views, number)):
+            for (_, view), card in (item for item in read if item[0][0] == number):
                 if card is not None:
                     self.inspector.inspect(card)
                     cards.append(card)

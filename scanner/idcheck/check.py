@@ -222,12 +222,12 @@ class CardReader:
     def __init__(self) -> None:
         self.cfg = settings()
 
-    def read_all(self, views: List[CardView], page: int) -> List[Optional[Card]]:
-        """Every card found on a page, read first by one Tesseract run for them all."""
+    def read_all(self, views: List[CardView], pages: List[int]) -> List[Optional[Card]]:
+        """Every card found in an upload (each on its page), read first by one Tesseract run for them all."""
         if not views:
             return []
         texts = self._ocr([view.image for view in views])
-        return [self.read(view, page, text) for view, text in zip(views, texts)]
+        return [self.read(view, page, text) for view, page, text in zip(views, pages, texts)]
 
     def read(self, view: CardView, page: int, text: Optional[CardText] = None) -> Optional[Card]:
         ocr_cfg = self.cfg["ocr"]

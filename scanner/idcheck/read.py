@@ -61,9 +61,15 @@ class CardText:
         return [w for line in self.lines for w in line.words]
 
 
+# Tesseract reads a line again inverted (light text on dark) when it reads it badly: on a card
+# that is every line a cover crosses. Cards print no light-on-dark text that matters here;
+# measured on the 89 samples and 13 specimens: the same verdicts, 8 % less time per card read.
+NO_INVERT = "-c tessedit_do_invert=0"
+
+
 def ocr_lines(image: Image.Image, config: str, lang: str, timeout_s: int, offset=(0, 0)) -> CardText:
     try:
-        data = run_tesseract(pytesseract.image_to_data, image, lang=lang, config=config,
+        data = run_tesseract(pytesseract.image_to_data, image, lang=lang, config=f"{config} {NO_INVERT}",
                              output_type=pytesseract.Output.DICT, timeout=timeout_s)
     except RuntimeError as exc:
         raise OcrTimeout(f"reading the card took more than {timeout_s} s") from exc
