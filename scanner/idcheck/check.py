@@ -211,6 +211,25 @@ def _mrz_rows(pad: float = 0.2) -> List[Box]:
     return [(x0 - 20, y0 + i * step - pad, x1 + 20, y0 + (i + 1) * step + pad) for i in range(3)]
 
 
+def _full_rows(grey: np.ndarray, band: Box) -> List[float]:
+    """For each of the three rows of the band, the share of its 30 columns (an MRZ row's
+    characters) holding any print, dark on light (a black cover counts as print)."""
+    x0, y0, x1, y1 = (int(v) for v in band)
+    _, ink = cv2.threshold(grey[y0:y1, x0:x1], 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return [float(np.mean([cell.sum() >= 0.01 * cell.size for cell in np.array_split(row, 30, axis=1)]))
+            for row in np.array_split(ink, 3, axis=0)]
+
+
+def mrz_on_top(image: Image.Image) -> bool:
+    """Three rows of print across the top of the card, where the MRZ of a back turned upside
+    down sits, and not across its bottom: the card is read turned first. (A wrong guess costs
+    one more reading, as not guessing would for a card upside down.)"""
+    x0, y0, x1, y1 = _region("mrz")
+    grey = np.asarray(image.convert("L"))
+    top = _full_rows(grey, (x0, CARD_SIZE[1] - y1, x1, CARD_SIZE[1] - y0))
+    return min(top) >= 0.9 and min(_full_rows(grey, (x0, y0, x1, y1))) < 0.6
+
+
 def sharpen(image: Image.Image) -> Image.Image:
     """Grey and sharpened: a card cut from a 200 DPI page is enlarged, and soft text reads badly."""
     return image.convert("L").filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=2))
@@ -226,6 +245,7 @@ class CardReader:
         """Every card found in an upload (each on its page), read first by one Tesseract run for them all."""
         if not views:
             return []
+        views = [view.turned() if mrz_on_top(view.image) else view for view in views]
         texts = self._ocr([view.image for view in views])
         return [self.read(view, page, text) for view, page, text in zip(views, pages, texts)]
 

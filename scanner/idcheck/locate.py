@@ -78,6 +78,7 @@ def _aspect(quad: Quad) -> float:
 ID1 = 85.60 / 53.98
 CUT_ASPECT = 1.04 * ID1  # longer than this, an outline may have lost a band of the card
 EDGE_SUPPORT = 0.6  # share of a grown side that must run along an edge
+OUTLINE_SUPPORT = 0.7  # mean share of an outline's sides along strong edges: it is the card's own outline
 
 
 def _quads(mask: np.ndarray, min_area: float, edges: np.ndarray) -> List[Quad]:
@@ -158,6 +159,25 @@ def _regrow(quad: Quad, edges: np.ndarray) -> Quad:
         if reach > best:
             best, grown = reach, make(a + (a - c) * reach, b + (b - d) * reach)
     return grown
+
+
+def _better(new: Quad, old: Quad, outlines: np.ndarray) -> bool:
+    """Of two outlines of the same card (two passes), is the new one better? The one that runs
+    along strong edges on its four sides, when the other clearly does not (the other then cuts
+    through the card where glare or shade changes its colour); else the one closer to ID-1
+    proportions (a dark header band lost against a dark table makes a card look too long).
+    On a scanner's white lid neither runs along strong edges, and proportions decide; so they
+    do between outlines a few pixels apart (either is the card's)."""
+    apart = min(np.abs(np.roll(new, k, axis=0) - old).max() for k in range(4)) > 0.02 * np.linalg.norm(old[2] - old[0])
+    new_support, old_support = _outline_support(outlines, new), _outline_support(outlines, old)
+    if apart and max(new_support, old_support) >= OUTLINE_SUPPORT and abs(new_support - old_support) >= 0.2:
+        return new_support > old_support
+    return abs(_aspect(new) - ID1) < abs(_aspect(old) - ID1) - 0.02
+
+
+def _outline_support(outlines: np.ndarray, quad: Quad) -> float:
+    """Mean share of each side of the quad that runs along an edge."""
+    return float(np.mean([_edge_support(outlines, quad[i], quad[(i + 1) % 4]) for i in range(4)]))
 
 
 def _edge_support(edges: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
@@ -258,16 +278,15 @@ def find_cards(image: Image.Image, limit: int = 4) -> List[CardView]:
     # A white band inside the card (the MRZ's) can match a white background: closing the
     # mask over a wider gap joins it back to the rest of the card.
     joined = cv2.morphologyEx(background, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (41, 41)))
-    faint = _canny(work, 10, 30)
+    faint, strong = _canny(work, 10, 30), _canny(work, 30, 90)
     edges = _dilated(faint, 5)  # where a lost band's outer edge is looked for (_regrow)
-    for mask in (background, joined, _edge_mask(faint), _edge_mask(_canny(work, 30, 90))):
+    outlines = _dilated(strong, 3)  # where a card's outline runs (_better)
+    for mask in (background, joined, _edge_mask(faint), _edge_mask(strong)):
         for quad in _quads(mask, min_area, edges):
-            # The same card seen by two passes: keep the outline closest to ID-1 proportions
-            # (a dark header band lost against a dark table makes a card look too long).
             same = [i for i, kept in enumerate(candidates) if _iou(quad, kept) >= 0.6]
             if not same:
                 candidates.append(quad)
-            elif all(abs(_aspect(quad) - ID1) < abs(_aspect(candidates[i]) - ID1) - 0.02 for i in same):
+            elif all(_better(quad, candidates[i], outlines) for i in same):
                 candidates = [kept for i, kept in enumerate(candidates) if i not in same] + [quad]
     candidates = [quad / scale for quad in candidates]
     candidates.sort(key=lambda q: -cv2.contourArea(q))
