@@ -40,6 +40,10 @@ from scanner.idcheck.read import CardText, Mrz, find_mrz, ocr_stacked, parse_mrz
 
 Box = Tuple[float, float, float, float]
 MRZ_ROW_INSET = 0.25  # a row's place is estimated when it was not read: measure its middle
+# Blank pixels between cards read by one Tesseract run: a third of a card's height. With less,
+# Tesseract's layout analysis joins the cards' columns (measured: a masked Kids-ID front read
+# beside its back at 40 pixels gave no word a card says; at 120 and more, more than alone).
+CARD_GAP = 250
 
 
 @lru_cache(maxsize=1)
@@ -298,7 +302,7 @@ class CardReader:
     def _ocr(self, images: List[Image.Image], config: Optional[str] = None) -> List[CardText]:
         ocr_cfg = self.cfg["ocr"]
         return ocr_stacked([sharpen(image) for image in images], config or ocr_cfg["config"], ocr_cfg["languages"],
-                           ocr_cfg["timeout_s"])
+                           ocr_cfg["timeout_s"], gap=CARD_GAP)
 
     def _score(self, text: CardText) -> float:
         folded = fold(text.text)

@@ -92,11 +92,11 @@ def ocr_lines(image: Image.Image, config: str, lang: str, timeout_s: int, offset
     return CardText(ordered, sum(confidences) / len(confidences) if confidences else 0.0)
 
 
-STACK_GAP = 40  # blank pixels between pictures read by one Tesseract run
+STACK_GAP = 40  # blank pixels between pictures read by one Tesseract run (MRZ rows' pieces)
 
 
 def ocr_stacked(images: List[Image.Image], config: str, lang: str, timeout_s: int,
-                origins: Optional[List[Tuple[float, float]]] = None) -> List[CardText]:
+                origins: Optional[List[Tuple[float, float]]] = None, gap: int = STACK_GAP) -> List[CardText]:
     """Several pictures read by one Tesseract run: stacked top to bottom on a white strip, a
     blank gap between them. Each picture's text comes back on its own, its boxes placed at
     the picture's origin (on the card). Starting Tesseract costs about 0.15 s of CPU, most of
@@ -105,12 +105,12 @@ def ocr_stacked(images: List[Image.Image], config: str, lang: str, timeout_s: in
     if len(images) < 2:  # one picture is read as it is (a margin around it changes the reading)
         return [ocr_lines(image, config, lang, timeout_s, origin) for image, origin in zip(images, origins)]
     width = max(image.width for image in images)
-    strip = Image.new("L", (width, sum(image.height + STACK_GAP for image in images) + STACK_GAP), 255)
-    tops, y = [], STACK_GAP
+    strip = Image.new("L", (width, sum(image.height + gap for image in images) + gap), 255)
+    tops, y = [], gap
     for image in images:
         strip.paste(image.convert("L"), (0, y))
         tops.append(y)
-        y += image.height + STACK_GAP
+        y += image.height + gap
     read = ocr_lines(strip, config, lang, timeout_s)
     texts = []
     for image, top, (left, above) in zip(images, tops, origins):
