@@ -150,10 +150,13 @@ class IdChecker:
         verdict = Verdict(name)
         # The cards of every page are read first by one Tesseract run.
         located = [(number, view) for number, page in enumerate(pages, start=1) for view in find_cards(page)]
-        read = list(zip(located, self.reader.read_all([view for _, view in located], [n for n, _ in located])))
+        read = self.reader.read_all([view for _, view in located], [number for number, _ in located])
+        on_page: dict = {}
+        for (number, view), card in zip(located, read):
+            on_page.setdefault(number, []).append((view, card))
         for number, page in enumerate(pages, start=1):
             cards, unread = [], []
-            for (_, view), card in (item for item in read if item[0][0] == number):
+            for view, card in on_page.get(number, []):
                 if card is not None:
                     self.inspector.inspect(card)
                     cards.append(card)

@@ -253,19 +253,21 @@ class CardReader:
         texts = self._ocr([view.image for view in views])
         return [self.read(view, page, text) for view, page, text in zip(views, pages, texts)]
 
-    def read(self, view: CardView, page: int, text: Optional[CardText] = None) -> Optional[Card]:
+    def read(self, view: CardView, page: int, text: CardText) -> Optional[Card]:
+        """One card, from its first reading (read_all): read again other ways when that reading
+        finds too little of what an identity card says."""
         ocr_cfg = self.cfg["ocr"]
-        text = self._ocr([view.image])[0] if text is None else text
         score = self._score(text)
-        original, turned = view, view.turned()
         if score < 2:  # perhaps upside down
+            original, turned = view, view.turned()
             other = self._ocr([turned.image])[0]
             if self._score(other) > score:
                 view, text, score = turned, other, self._score(other)
-        if score < 2:  # or a layout the automatic segmentation missed: sparse text, both ways up
-            for other_view, other in zip((original, turned), self._ocr([original.image, turned.image], "--psm 11")):
-                if self._score(other) > score:
-                    view, text, score = other_view, other, self._score(other)
+            if score < 2:  # or a layout the automatic segmentation missed: sparse text, both ways up
+                for other_view, other in zip((original, turned),
+                                             self._ocr([original.image, turned.image], "--psm 11")):
+                    if self._score(other) > score:
+                        view, text, score = other_view, other, self._score(other)
         band = find_mrz(text)
         mrz = None
         if band is None and (_keywords(text.text, "back") or score < 1):  # a back read badly: try its MRZ

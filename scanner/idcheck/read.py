@@ -60,6 +60,11 @@ class CardText:
     def words(self) -> List[Word]:
         return [w for line in self.lines for w in line.words]
 
+    @classmethod
+    def of(cls, lines: List[Line]) -> "CardText":
+        confidences = [w.confidence for line in lines for w in line.words if len(w.text) >= 3]
+        return cls(lines, sum(confidences) / len(confidences) if confidences else 0.0)
+
 
 # Tesseract reads a line again inverted (light text on dark) when it reads it badly: in an MRZ,
 # every row a cover crosses. An MRZ is never printed light on dark, so its readings skip that
@@ -76,7 +81,6 @@ def ocr_lines(image: Image.Image, config: str, lang: str, timeout_s: int, offset
     except pytesseract.TesseractError as exc:
         raise OcrFailed(f"Tesseract could not read the card ({exc.status})") from exc
     lines: dict = {}
-    confidences = []
     for i, token in enumerate(data["text"]):
         token = (token or "").strip()
         confidence = float(data["conf"][i])
@@ -86,10 +90,7 @@ def ocr_lines(image: Image.Image, config: str, lang: str, timeout_s: int, offset
         x, y = data["left"][i] + offset[0], data["top"][i] + offset[1]
         box = (x, y, x + data["width"][i], y + data["height"][i])
         lines.setdefault(key, []).append(Word(token, box, confidence))
-        if len(token) >= 3:
-            confidences.append(confidence)
-    ordered = sorted((Line(words) for words in lines.values()), key=lambda line: (line.box[1], line.box[0]))
-    return CardText(ordered, sum(confidences) / len(confidences) if confidences else 0.0)
+    return CardText.of(sorted((Line(words) for words in lines.values()), key=lambda line: (line.box[1], line.box[0])))
 
 
 STACK_GAP = 40  # blank pixels between pictures read by one Tesseract run (MRZ rows' pieces)
@@ -121,8 +122,7 @@ def ocr_stacked(images: List[Image.Image], config: str, lang: str, timeout_s: in
                      for w in line.words if top <= (w.box[1] + w.box[3]) / 2 < top + image.height]
             if words:
                 lines.append(Line(words))
-        confidences = [w.confidence for line in lines for w in line.words if len(w.text) >= 3]
-        texts.append(CardText(lines, sum(confidences) / len(confidences) if confidences else 0.0))
+        texts.append(CardText.of(lines))
     return texts
 
 
